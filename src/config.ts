@@ -1,0 +1,124 @@
+import path from 'node:path';
+
+/** Everything maillage reads from its environment, validated once at start. */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** Public base URL, used in links sent to people and vendors. */
+  publicUrl: string;
+  /** Set: run on this PostgreSQL server. Unset: embedded PGlite in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Load the demo territory into an empty database at start. */
+  demo: boolean;
+  /** Largest accepted request body, in bytes. */
+  bodyLimit: number;
+  /** Requests per minute and client address before 429. */
+  rateLimitPerMinute: number;
+  trustProxy: boolean;
+  /** Seconds given to in-flight requests on SIGTERM before the process exits anyway. */
+  shutdownGraceSeconds: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration invalide :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Reads and checks the environment. Every wrong value is reported, each in one French sentence,
+ * so an operator fixes them all in one go.
+ */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const problems: string[] = [];
+
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    problems.push(`NODE_ENV vaut « ${nodeEnv} » : valeurs possibles development, production ou test.`);
+  }
+
+  const port = integer(env, 'PORT', 3000, 0, 65535, problems);
+  const host = env.HOST?.trim() || '127.0.0.1';
+
+  let databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl !== undefined) {
+    try {
+      const url = new URL(databaseUrl);
+      if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+        problems.push(`DATABASE_URL doit commencer par postgres:// ou postgresql:// (reçu « ${url.protocol} »).`);
+      }
+    } catch {
+      problems.push('DATABASE_URL n’est pas une URL valide : attendu postgres://utilisateur@hôte:5432/base.');
+      databaseUrl = undefined;
+    }
+  }
+
+  const dataDir = path.resolve(cwd, env.MAILLAGE_DATA_DIR?.trim() || 'data');
+
+  const logLevel = (env.LOG_LEVEL?.trim() || (nodeEnv === 'test' ? 'silent' : 'info')) as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL vaut « ${logLevel} » : valeurs possibles ${LOG_LEVELS.join(', ')}.`);
+  }
+
+  const demo = boolean(env, 'MAILLAGE_DEMO', nodeEnv !== 'production', problems);
+  const bodyLimit = integer(env, 'MAILLAGE_BODY_LIMIT', 1_048_576, 1024, 100 * 1_048_576, problems);
+  const rateLimitPerMinute = integer(env, 'MAILLAGE_RATE_LIMIT', 1200, 1, 1_000_000, problems);
+  const trustProxy = boolean(env, 'MAILLAGE_TRUST_PROXY', false, problems);
+  const shutdownGraceSeconds = integer(env, 'MAILLAGE_SHUTDOWN_GRACE', 10, 1, 600, problems);
+
+  let publicUrl = env.PUBLIC_URL?.trim() || `http://localhost:${port || 3000}`;
+  try {
+    publicUrl = new URL(publicUrl).toString().replace(/\/$/, '');
+  } catch {
+    problems.push(`PUBLIC_URL vaut « ${publicUrl} » : attendu une URL complète, par exemple https://sas.exemple.fr.`);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: nodeEnv as Config['env'],
+    host,
+    port,
+    publicUrl,
+    databaseUrl,
+    dataDir,
+    logLevel,
+    demo,
+    bodyLimit,
+    rateLimitPerMinute,
+    trustProxy,
+    shutdownGraceSeconds,
+  };
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) {
+    problems.push(`${name} vaut « ${raw} » : attendu un nombre entier entre ${min} et ${max}.`);
+    return fallback;
+  }
+  const value = Number(raw);
+  if (value < min || value > max) {
+    problems.push(`${name} vaut ${value} : attendu un nombre entre ${min} et ${max}.`);
+    return fallback;
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'oui', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'non', 'off'].includes(raw)) return false;
+  problems.push(`${name} vaut « ${raw} » : attendu true ou false.`);
+  return fallback;
+}

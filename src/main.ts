@@ -1,0 +1,113 @@
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { DatabaseOpenError } from './db/database.ts';
+import { DataDirLockedError, DataDirUnusableError } from './db/lock.ts';
+import { MigrationError, migrateToLatest } from './db/migrate.ts';
+import { openConfiguredDatabase, type OpenedDatabase } from './db/open.ts';
+import { loadDemoIfEmpty } from './demo/load.ts';
+
+/** A start-up failure the operator can fix (port taken…), told in one sentence. */
+class StartupError extends Error {}
+
+/** Errors whose message is the one sentence an operator needs: printed alone, no stack. */
+const EXPECTED_ERRORS = [
+  ConfigError,
+  DatabaseOpenError,
+  DataDirLockedError,
+  DataDirUnusableError,
+  MigrationError,
+  StartupError,
+];
+
+export async function main(): Promise<void> {
+  const startedAt = performance.now();
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    return fail(error);
+  }
+
+  let database: OpenedDatabase | undefined;
+  try {
+    database = await openConfiguredDatabase(config, 'npm start');
+    if (database.lock?.tookOverStale) {
+      console.warn('Verrou laissé par un processus arrêté brutalement : repris.');
+    }
+    await migrateToLatest(database.db);
+    const demo = config.demo ? await loadDemoIfEmpty(database.db) : undefined;
+
+    const app = await buildApp({
+      config,
+      db: database.db,
+      dbMode: database.mode,
+    });
+    try {
+      await app.listen({ port: config.port, host: config.host });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') {
+        throw new StartupError(
+          `Le port ${config.port} est déjà utilisé par un autre programme : arrêtez-le ou choisissez un autre port avec PORT=…`,
+        );
+      }
+      if (code === 'EACCES') {
+        throw new StartupError(`Le port ${config.port} est réservé : choisissez un port au-dessus de 1024 avec PORT=…`);
+      }
+      throw error;
+    }
+
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://${config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host}:${port}`;
+    const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+    console.log(
+      `\nmaillage est prêt sur ${url} (${seconds} s, base ${database.mode === 'pglite' ? `embarquée dans ${database.location}` : `PostgreSQL ${database.location}`})`,
+    );
+    console.log(`  API : ${url}/api/docs`);
+    if (demo) console.log(demo.summary);
+
+    installShutdown(app, database, config);
+  } catch (error) {
+    await database?.close().catch(() => {});
+    return fail(error);
+  }
+}
+
+function installShutdown(app: { close(): Promise<void> }, database: OpenedDatabase, config: Config): void {
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`\n${signal} reçu : fin des requêtes en cours, puis fermeture de la base.`);
+    const timer = setTimeout(() => {
+      console.error(`Arrêt forcé après ${config.shutdownGraceSeconds} s.`);
+      database.lock?.release();
+      process.exit(1);
+    }, config.shutdownGraceSeconds * 1000);
+    timer.unref();
+    try {
+      await app.close();
+      await database.close();
+      console.log('maillage arrêté proprement.');
+      process.exit(0);
+    } catch (error) {
+      console.error(`Arrêt incomplet : ${(error as Error).message}`);
+      database.lock?.release();
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+export function fail(error: unknown): never {
+  if (EXPECTED_ERRORS.some((kind) => error instanceof kind)) {
+    console.error(`Erreur : ${(error as Error).message}`);
+  } else {
+    console.error('Erreur inattendue au démarrage :', error);
+  }
+  process.exit(1);
+}
+
+await main();
