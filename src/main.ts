@@ -1,23 +1,9 @@
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
-import { DatabaseOpenError } from './db/database.ts';
-import { DataDirLockedError, DataDirUnusableError } from './db/lock.ts';
-import { MigrationError, migrateToLatest } from './db/migrate.ts';
+import { loadConfig, type Config } from './config.ts';
+import { migrateToLatest } from './db/migrate.ts';
 import { openConfiguredDatabase, type OpenedDatabase } from './db/open.ts';
 import { loadDemoIfEmpty } from './demo/load.ts';
-
-/** A start-up failure the operator can fix (port taken…), told in one sentence. */
-class StartupError extends Error {}
-
-/** Errors whose message is the one sentence an operator needs: printed alone, no stack. */
-const EXPECTED_ERRORS = [
-  ConfigError,
-  DatabaseOpenError,
-  DataDirLockedError,
-  DataDirUnusableError,
-  MigrationError,
-  StartupError,
-];
+import { fail, OperatorError } from './platform/operator-errors.ts';
 
 export async function main(): Promise<void> {
   const startedAt = performance.now();
@@ -47,12 +33,14 @@ export async function main(): Promise<void> {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') {
-        throw new StartupError(
+        throw new OperatorError(
           `Le port ${config.port} est déjà utilisé par un autre programme : arrêtez-le ou choisissez un autre port avec PORT=…`,
         );
       }
       if (code === 'EACCES') {
-        throw new StartupError(`Le port ${config.port} est réservé : choisissez un port au-dessus de 1024 avec PORT=…`);
+        throw new OperatorError(
+          `Le port ${config.port} est réservé : choisissez un port au-dessus de 1024 avec PORT=…`,
+        );
       }
       throw error;
     }
@@ -99,15 +87,6 @@ function installShutdown(app: { close(): Promise<void> }, database: OpenedDataba
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-}
-
-export function fail(error: unknown): never {
-  if (EXPECTED_ERRORS.some((kind) => error instanceof kind)) {
-    console.error(`Erreur : ${(error as Error).message}`);
-  } else {
-    console.error('Erreur inattendue au démarrage :', error);
-  }
-  process.exit(1);
 }
 
 await main();

@@ -1,0 +1,36 @@
+/**
+ * What every module's demo generator receives: a seeded random source (the demo is the same on every
+ * machine) and the territory already loaded. Names generated from it must be clearly fictitious.
+ */
+export interface DemoContext {
+  /** Uniform in [0, 1), deterministic for the demo's seed. */
+  random: () => number;
+  /** The demo département's communes, loaded first by the territory step. */
+  communes: DemoCommune[];
+}
+
+export interface DemoCommune {
+  inseeCode: string;
+  name: string;
+  postalCodes: string[];
+  population: number;
+  latitude: number;
+  longitude: number;
+}
+
+/** mulberry32: a tiny, well-known 32-bit PRNG; enough for reproducible demo data, never for secrets. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function pick<T>(random: () => number, items: readonly T[]): T {
+  if (items.length === 0) throw new Error('pick: liste vide');
+  return items[Math.floor(random() * items.length)]!;
+}
