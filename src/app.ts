@@ -13,6 +13,7 @@ import type { Config } from './config.ts';
 import type { DatabaseMode, Executor } from './db/database.ts';
 import { modules } from './modules.ts';
 import { AppError } from './platform/errors.ts';
+import { sessionPlugin } from './platform/auth/http.ts';
 import { installErrorHandling } from './platform/http-errors.ts';
 import { loggerOptions } from './platform/logging.ts';
 
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   });
 
   await app.register(fastifyCookie);
+  await app.register(sessionPlugin, { config, db: deps.db });
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -20,6 +20,13 @@ export interface Config {
   trustProxy: boolean;
   /** Seconds given to in-flight requests on SIGTERM before the process exits anyway. */
   shutdownGraceSeconds: number;
+  /** A session unused for this long ends (a regulator's pause must not log him out mid-shift). */
+  sessionIdleMinutes: number;
+  /** A session ends this long after login, whatever its use (one duty shift). */
+  sessionMaxHours: number;
+  /** Failed logins in a row before a temporary lockout, and its length. */
+  loginLockAfter: number;
+  loginLockMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -73,6 +80,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const rateLimitPerMinute = integer(env, 'MAILLAGE_RATE_LIMIT', 1200, 1, 1_000_000, problems);
   const trustProxy = boolean(env, 'MAILLAGE_TRUST_PROXY', false, problems);
   const shutdownGraceSeconds = integer(env, 'MAILLAGE_SHUTDOWN_GRACE', 10, 1, 600, problems);
+  const sessionIdleMinutes = integer(env, 'MAILLAGE_SESSION_IDLE_MINUTES', 120, 1, 24 * 60, problems);
+  const sessionMaxHours = integer(env, 'MAILLAGE_SESSION_MAX_HOURS', 12, 1, 24 * 7, problems);
+  const loginLockAfter = integer(env, 'MAILLAGE_LOGIN_LOCK_AFTER', 5, 1, 100, problems);
+  const loginLockMinutes = integer(env, 'MAILLAGE_LOGIN_LOCK_MINUTES', 15, 1, 24 * 60, problems);
 
   let publicUrl = env.PUBLIC_URL?.trim() || `http://localhost:${port || 3000}`;
   try {
@@ -96,6 +107,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     rateLimitPerMinute,
     trustProxy,
     shutdownGraceSeconds,
+    sessionIdleMinutes,
+    sessionMaxHours,
+    loginLockAfter,
+    loginLockMinutes,
   };
 }
 

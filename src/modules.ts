@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDependencies } from './app.ts';
+import { authRoutes } from './platform/auth/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 
 /**
@@ -18,4 +19,12 @@ export interface ModuleDefinition {
   routes: ModuleRoutes;
 }
 
-export const modules: ModuleDefinition[] = [{ name: 'platform', prefix: '', routes: platformRoutes }];
+export const modules: ModuleDefinition[] = [
+  { name: 'platform', prefix: '', routes: platformRoutes },
+  {
+    name: 'auth',
+    prefix: '/api/auth',
+    tags: [{ name: 'comptes', description: 'Connexion, sessions, comptes' }],
+    routes: authRoutes,
+  },
+];

@@ -32,74 +32,26 @@ export type FhirIssueType =
 
 /** The catalogue. Codes are part of the API: never rename one, add new ones. */
 export const ERROR_KINDS = {
-  'validation-failed': {
-    status: 400,
-    title: 'Données invalides',
-    fhirIssue: 'invalid',
-  },
-  'malformed-json': {
-    status: 400,
-    title: 'JSON illisible',
-    fhirIssue: 'structure',
-  },
-  'bad-request': {
-    status: 400,
-    title: 'Requête incorrecte',
-    fhirIssue: 'invalid',
-  },
-  unauthenticated: {
-    status: 401,
-    title: 'Connexion requise',
-    fhirIssue: 'login',
-  },
+  'validation-failed': { status: 400, title: 'Données invalides', fhirIssue: 'invalid' },
+  'malformed-json': { status: 400, title: 'JSON illisible', fhirIssue: 'structure' },
+  'bad-request': { status: 400, title: 'Requête incorrecte', fhirIssue: 'invalid' },
+  unauthenticated: { status: 401, title: 'Connexion requise', fhirIssue: 'login' },
+  'invalid-credentials': { status: 401, title: 'Identifiants incorrects', fhirIssue: 'login' },
   forbidden: { status: 403, title: 'Accès refusé', fhirIssue: 'forbidden' },
+  'account-disabled': { status: 403, title: 'Compte désactivé', fhirIssue: 'forbidden' },
+  'csrf-failed': { status: 403, title: 'Requête refusée par sécurité', fhirIssue: 'security' },
   'not-found': { status: 404, title: 'Introuvable', fhirIssue: 'not-found' },
-  'route-not-found': {
-    status: 404,
-    title: 'Adresse inconnue',
-    fhirIssue: 'not-found',
-  },
-  'method-not-allowed': {
-    status: 405,
-    title: 'Méthode non permise',
-    fhirIssue: 'not-supported',
-  },
-  'not-acceptable': {
-    status: 406,
-    title: 'Format de réponse non disponible',
-    fhirIssue: 'not-supported',
-  },
+  'route-not-found': { status: 404, title: 'Adresse inconnue', fhirIssue: 'not-found' },
+  'method-not-allowed': { status: 405, title: 'Méthode non permise', fhirIssue: 'not-supported' },
+  'not-acceptable': { status: 406, title: 'Format de réponse non disponible', fhirIssue: 'not-supported' },
   conflict: { status: 409, title: 'Conflit', fhirIssue: 'conflict' },
-  'payload-too-large': {
-    status: 413,
-    title: 'Requête trop volumineuse',
-    fhirIssue: 'too-costly',
-  },
-  'unsupported-media-type': {
-    status: 415,
-    title: 'Type de contenu non pris en charge',
-    fhirIssue: 'not-supported',
-  },
-  unprocessable: {
-    status: 422,
-    title: 'Requête impossible à traiter',
-    fhirIssue: 'processing',
-  },
-  'rate-limited': {
-    status: 429,
-    title: 'Trop de requêtes',
-    fhirIssue: 'throttled',
-  },
-  'internal-error': {
-    status: 500,
-    title: 'Erreur interne',
-    fhirIssue: 'exception',
-  },
-  'service-unavailable': {
-    status: 503,
-    title: 'Service momentanément indisponible',
-    fhirIssue: 'transient',
-  },
+  'payload-too-large': { status: 413, title: 'Requête trop volumineuse', fhirIssue: 'too-costly' },
+  'unsupported-media-type': { status: 415, title: 'Type de contenu non pris en charge', fhirIssue: 'not-supported' },
+  unprocessable: { status: 422, title: 'Requête impossible à traiter', fhirIssue: 'processing' },
+  'rate-limited': { status: 429, title: 'Trop de requêtes', fhirIssue: 'throttled' },
+  'account-locked': { status: 429, title: 'Compte temporairement verrouillé', fhirIssue: 'throttled' },
+  'internal-error': { status: 500, title: 'Erreur interne', fhirIssue: 'exception' },
+  'service-unavailable': { status: 503, title: 'Service momentanément indisponible', fhirIssue: 'transient' },
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof ERROR_KINDS;

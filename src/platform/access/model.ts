@@ -33,6 +33,14 @@ export interface RoleGrant {
   role: Role;
   /** The territory the role is held on (a département, a SAS, a CPTS…); national roles hold the national one. */
   territoryId: string;
+  /** A grant on the national territory covers every territory. */
+  national?: boolean;
+}
+
+/** Where a call comes from, for the audit log (never for application logs). */
+export interface CallOrigin {
+  requestId?: string;
+  clientAddress?: string;
 }
 
 export type Actor =
@@ -43,12 +51,18 @@ export type Actor =
       grants: RoleGrant[];
       /** National professional id (idNat_PS), when the account is a professional's. */
       nationalId?: string;
-      sessionId?: string;
+      origin?: CallOrigin;
     }
   | {
       /** The platform itself: imports, demo loading, scheduled jobs. Audited under its reason. */
       kind: 'system';
       reason: string;
+      origin?: CallOrigin;
+    }
+  | {
+      /** Not logged in: may only reach public routes and the login itself. */
+      kind: 'anonymous';
+      origin?: CallOrigin;
     };
 
 export function systemActor(reason: string): Actor {

@@ -1,0 +1,108 @@
+import { sql, type Insertable } from 'kysely';
+import type { Executor } from '../../db/database.ts';
+import type { Role } from '../access/model.ts';
+import type { AccountTables } from './model.ts';
+
+type AccountRow = AccountTables['account'];
+
+const PUBLIC_COLUMNS = [
+  'id',
+  'email',
+  'display_name',
+  'given_name',
+  'family_name',
+  'national_id',
+  'status',
+  'is_demo',
+  'totp_enabled_at',
+  'created_at',
+  'last_login_at',
+] as const;
+
+export async function insertAccount(db: Executor, values: Insertable<AccountRow>): Promise<string> {
+  const row = await db.insertInto('account').values(values).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export function findAccountById(db: Executor, id: string) {
+  return db.selectFrom('account').select(PUBLIC_COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+/** With the secrets a login needs; only the login use case calls it. */
+export function findAccountForLogin(db: Executor, email: string) {
+  return db
+    .selectFrom('account')
+    .select([...PUBLIC_COLUMNS, 'password_hash', 'failed_logins', 'locked_until'])
+    .where(sql<string>`lower(email)`, '=', email.trim().toLowerCase())
+    .executeTakeFirst();
+}
+
+export async function emailTaken(db: Executor, email: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('account')
+    .select('id')
+    .where(sql<string>`lower(email)`, '=', email.trim().toLowerCase())
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Counts a failed login atomically (two concurrent failures both count); at `lockAfter` failures the
+ * account is locked for `lockMinutes` and the counter starts again.
+ */
+export async function recordFailedLogin(db: Executor, id: string, lockAfter: number, lockMinutes: number) {
+  return db
+    .updateTable('account')
+    .set({
+      failed_logins: sql<number>`case when failed_logins + 1 >= ${lockAfter} then 0 else failed_logins + 1 end`,
+      locked_until: sql<Date | null>`case when failed_logins + 1 >= ${lockAfter}
+        then now() + make_interval(mins => ${lockMinutes}) else locked_until end`,
+    })
+    .where('id', '=', id)
+    .returning(['failed_logins', 'locked_until'])
+    .executeTakeFirstOrThrow();
+}
+
+export async function recordSuccessfulLogin(db: Executor, id: string): Promise<void> {
+  await db
+    .updateTable('account')
+    .set({ failed_logins: 0, locked_until: null, last_login_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function insertGrant(
+  db: Executor,
+  grant: { accountId: string; role: Role; territoryId: string; grantedBy: string | null },
+): Promise<void> {
+  await db
+    .insertInto('account_grant')
+    .values({
+      account_id: grant.accountId,
+      role: grant.role,
+      territory_id: grant.territoryId,
+      granted_by: grant.grantedBy,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+/** An account's roles with their territory's name, and whether it is the national territory. */
+export function grantsOf(db: Executor, accountId: string) {
+  return db
+    .selectFrom('account_grant as g')
+    .innerJoin('territory as t', 't.id', 'g.territory_id')
+    .select(['g.role', 'g.territory_id', 't.name as territory_name', 't.kind as territory_kind'])
+    .where('g.account_id', '=', accountId)
+    .orderBy('g.role')
+    .orderBy('t.name')
+    .execute();
+}
+
+export async function countAccounts(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('account')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,110 @@
+import { Type } from '@fastify/type-provider-typebox';
+import type { ModuleRoutes } from '../../modules.ts';
+import { ROLE_LABELS, ROLES, type Actor, type Role } from '../access/model.ts';
+import { AppError } from '../errors.ts';
+import { getOwnAccount } from '../accounts/service.ts';
+import { clearSessionCookie, requireUser, setSessionCookie } from './http.ts';
+import { loginWithPassword, logout, logoutEverywhere, resolveSession } from './service.ts';
+
+const Grant = Type.Object({
+  role: Type.Unsafe<Role>({ type: 'string', enum: [...ROLES] }),
+  roleLabel: Type.String(),
+  territoryId: Type.String({ format: 'uuid' }),
+  territoryName: Type.String(),
+});
+
+const Me = Type.Object({
+  accountId: Type.String({ format: 'uuid' }),
+  email: Type.String(),
+  displayName: Type.String(),
+  nationalId: Type.Union([Type.String(), Type.Null()]),
+  isDemo: Type.Boolean(),
+  secondFactorEnabled: Type.Boolean(),
+  grants: Type.Array(Grant),
+  /** To send back in the x-csrf-token header of every POST, PUT, PATCH and DELETE. */
+  csrfToken: Type.String(),
+});
+
+/** Local login, logout, and who am I. */
+export const authRoutes: ModuleRoutes = async (app, { deps }) => {
+  const { config, db } = deps;
+
+  async function describe(actor: Actor & { kind: 'user' }, csrfToken: string) {
+    const account = await getOwnAccount(db, actor);
+    return {
+      accountId: account.id,
+      email: account.email,
+      displayName: account.displayName,
+      nationalId: account.nationalId,
+      isDemo: account.isDemo,
+      secondFactorEnabled: account.secondFactorEnabled,
+      grants: account.grants.map((g) => ({ ...g, roleLabel: ROLE_LABELS[g.role] })),
+      csrfToken,
+    };
+  }
+
+  app.post(
+    '/login',
+    {
+      config: { rateLimit: { max: 20, timeWindow: 60_000 } },
+      schema: {
+        tags: ['comptes'],
+        summary: 'Connexion par adresse e-mail et mot de passe',
+        body: Type.Object(
+          {
+            email: Type.String({ minLength: 3, maxLength: 254 }),
+            password: Type.String({ minLength: 1, maxLength: 256 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Me },
+      },
+    },
+    async (request, reply) => {
+      const session = await loginWithPassword(db, config, {
+        email: request.body.email,
+        password: request.body.password,
+        userAgent: request.headers['user-agent'],
+        origin: request.actor.origin,
+      });
+      setSessionCookie(reply, config, session.token, session.expiresAt);
+      const opened = await resolveSession(db, config, session.token, request.actor.origin);
+      if (!opened) throw new AppError('internal-error', 'La session ouverte est introuvable.');
+      return describe(opened.actor, opened.csrfToken);
+    },
+  );
+
+  app.get(
+    '/me',
+    { schema: { tags: ['comptes'], summary: 'Le compte connecté, ses rôles et territoires', response: { 200: Me } } },
+    async (request) => describe(requireUser(request), request.session!.csrfToken),
+  );
+
+  app.post(
+    '/logout',
+    { schema: { tags: ['comptes'], summary: 'Déconnexion de cette session', response: { 204: Type.Null() } } },
+    async (request, reply) => {
+      const actor = requireUser(request);
+      await logout(db, actor, request.session!.tokenHash);
+      clearSessionCookie(reply, config);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/logout-everywhere',
+    {
+      schema: {
+        tags: ['comptes'],
+        summary: 'Déconnexion de toutes les sessions du compte',
+        response: { 200: Type.Object({ endedSessions: Type.Integer() }) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireUser(request);
+      const endedSessions = await logoutEverywhere(db, actor);
+      clearSessionCookie(reply, config);
+      return { endedSessions };
+    },
+  );
+};
