@@ -27,6 +27,11 @@ export interface Config {
   /** Failed logins in a row before a temporary lockout, and its length. */
   loginLockAfter: number;
   loginLockMinutes: number;
+  /** smtp://user:password@host:port (or smtps://): unset keeps mails in the outbox, listed on the developers' page. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Minutes a password-reset link stays valid. */
+  passwordResetMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +89,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const sessionMaxHours = integer(env, 'MAILLAGE_SESSION_MAX_HOURS', 12, 1, 24 * 7, problems);
   const loginLockAfter = integer(env, 'MAILLAGE_LOGIN_LOCK_AFTER', 5, 1, 100, problems);
   const loginLockMinutes = integer(env, 'MAILLAGE_LOGIN_LOCK_MINUTES', 15, 1, 24 * 60, problems);
+  const passwordResetMinutes = integer(env, 'MAILLAGE_PASSWORD_RESET_MINUTES', 30, 5, 24 * 60, problems);
+  const smtpUrl = env.SMTP_URL?.trim() || undefined;
+  if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) {
+    problems.push(
+      'SMTP_URL doit commencer par smtp:// ou smtps:// (par exemple smtp://utilisateur:motdepasse@smtp.exemple.fr:587).',
+    );
+  }
+  const mailFrom = env.MAIL_FROM?.trim() || 'maillage <ne-pas-repondre@localhost>';
 
   let publicUrl = env.PUBLIC_URL?.trim() || `http://localhost:${port || 3000}`;
   try {
@@ -111,6 +124,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     sessionMaxHours,
     loginLockAfter,
     loginLockMinutes,
+    smtpUrl,
+    mailFrom,
+    passwordResetMinutes,
   };
 }
 

@@ -3,6 +3,7 @@ import { loadConfig, type Config } from './config.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { openConfiguredDatabase, type OpenedDatabase } from './db/open.ts';
 import { loadDemoIfEmpty } from './demo/load.ts';
+import { MailSender } from './platform/mail/sender.ts';
 import { fail, OperatorError } from './platform/operator-errors.ts';
 
 export async function main(): Promise<void> {
@@ -55,14 +56,30 @@ export async function main(): Promise<void> {
     console.log(`  API : ${url}/api/docs`);
     if (demo) console.log(demo.summary);
 
-    installShutdown(app, database, config);
+    // Without SMTP, mails stay in the outbox (listed at /api/dev/mails outside production).
+    const mailSender = config.smtpUrl
+      ? new MailSender(database.db, {
+          smtpUrl: config.smtpUrl,
+          from: config.mailFrom,
+          pollMs: 2_000,
+          onError: (error) => app.log.error({ err: error }, 'envoi des courriels'),
+        })
+      : undefined;
+    mailSender?.start();
+
+    installShutdown(app, database, config, mailSender);
   } catch (error) {
     await database?.close().catch(() => {});
     return fail(error);
   }
 }
 
-function installShutdown(app: { close(): Promise<void> }, database: OpenedDatabase, config: Config): void {
+function installShutdown(
+  app: { close(): Promise<void> },
+  database: OpenedDatabase,
+  config: Config,
+  mailSender: MailSender | undefined,
+): void {
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -76,6 +93,7 @@ function installShutdown(app: { close(): Promise<void> }, database: OpenedDataba
     timer.unref();
     try {
       await app.close();
+      await mailSender?.stop();
       await database.close();
       console.log('maillage arrêté proprement.');
       process.exit(0);

@@ -35,6 +35,7 @@ export const ERROR_KINDS = {
   'validation-failed': { status: 400, title: 'Données invalides', fhirIssue: 'invalid' },
   'malformed-json': { status: 400, title: 'JSON illisible', fhirIssue: 'structure' },
   'bad-request': { status: 400, title: 'Requête incorrecte', fhirIssue: 'invalid' },
+  'reset-link-invalid': { status: 400, title: 'Lien de réinitialisation invalide', fhirIssue: 'invalid' },
   unauthenticated: { status: 401, title: 'Connexion requise', fhirIssue: 'login' },
   'invalid-credentials': { status: 401, title: 'Identifiants incorrects', fhirIssue: 'login' },
   forbidden: { status: 403, title: 'Accès refusé', fhirIssue: 'forbidden' },

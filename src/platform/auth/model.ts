@@ -14,6 +14,16 @@ export interface SessionTables {
   };
 }
 
+export interface PasswordResetTables {
+  password_reset_token: {
+    token_hash: string;
+    account_id: string;
+    created_at: Generated<Date>;
+    expires_at: Date;
+    used_at: Date | null;
+  };
+}
+
 /** Name of the session cookie: http-only, SameSite=Lax, Secure when served over HTTPS. */
 export const SESSION_COOKIE = 'maillage_session';
 /** Header carrying the session's CSRF token on every state-changing request. */

@@ -4,6 +4,7 @@ import { ROLE_LABELS, ROLES, type Actor, type Role } from '../access/model.ts';
 import { AppError } from '../errors.ts';
 import { getOwnAccount } from '../accounts/service.ts';
 import { clearSessionCookie, requireUser, setSessionCookie } from './http.ts';
+import { completePasswordReset, requestPasswordReset } from './password-reset.ts';
 import { loginWithPassword, logout, logoutEverywhere, resolveSession } from './service.ts';
 
 const Grant = Type.Object({
@@ -105,6 +106,54 @@ export const authRoutes: ModuleRoutes = async (app, { deps }) => {
       const endedSessions = await logoutEverywhere(db, actor);
       clearSessionCookie(reply, config);
       return { endedSessions };
+    },
+  );
+
+  app.post(
+    '/password-reset',
+    {
+      config: { rateLimit: { max: 10, timeWindow: 60_000 } },
+      schema: {
+        tags: ['comptes'],
+        summary: 'Demande d’un lien de réinitialisation du mot de passe (même réponse que l’adresse existe ou non)',
+        body: Type.Object({ email: Type.String({ minLength: 3, maxLength: 254 }) }, { additionalProperties: false }),
+        response: { 202: Type.Object({ message: Type.String() }) },
+      },
+    },
+    async (request, reply) => {
+      await requestPasswordReset(db, config, { email: request.body.email, origin: request.actor.origin });
+      return reply.code(202).send({
+        message:
+          'Si un compte actif correspond à cette adresse, un lien de réinitialisation vient d’y être envoyé. ' +
+          `Il est valable ${config.passwordResetMinutes} minutes.`,
+      });
+    },
+  );
+
+  app.post(
+    '/password-reset/complete',
+    {
+      config: { rateLimit: { max: 10, timeWindow: 60_000 } },
+      schema: {
+        tags: ['comptes'],
+        summary: 'Nouveau mot de passe à partir d’un lien de réinitialisation (usage unique)',
+        body: Type.Object(
+          {
+            token: Type.String({ minLength: 20, maxLength: 100 }),
+            password: Type.String({ minLength: 1, maxLength: 256 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await completePasswordReset(db, {
+        token: request.body.token,
+        password: request.body.password,
+        origin: request.actor.origin,
+      });
+      return reply.code(204).send(null);
     },
   );
 };

@@ -65,3 +65,39 @@ export async function revokeAllSessions(db: Executor, accountId: string): Promis
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+export async function insertPasswordResetToken(
+  db: Executor,
+  token: { tokenHash: string; accountId: string; expiresAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('password_reset_token')
+    .values({ token_hash: token.tokenHash, account_id: token.accountId, expires_at: token.expiresAt })
+    .execute();
+}
+
+/**
+ * Uses a reset token: marks it used and returns its account, atomically, so two concurrent uses of one
+ * token cannot both succeed. Undefined when unknown, used or expired.
+ */
+export async function consumePasswordResetToken(db: Executor, tokenHash: string): Promise<string | undefined> {
+  const row = await db
+    .updateTable('password_reset_token')
+    .set({ used_at: sql<Date>`now()` })
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returning('account_id')
+    .executeTakeFirst();
+  return row?.account_id;
+}
+
+export function findPasswordResetToken(db: Executor, tokenHash: string) {
+  return db
+    .selectFrom('password_reset_token')
+    .select(['account_id'])
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+}
