@@ -38,6 +38,8 @@ export const ERROR_KINDS = {
   'reset-link-invalid': { status: 400, title: 'Lien de réinitialisation invalide', fhirIssue: 'invalid' },
   unauthenticated: { status: 401, title: 'Connexion requise', fhirIssue: 'login' },
   'invalid-credentials': { status: 401, title: 'Identifiants incorrects', fhirIssue: 'login' },
+  'second-factor-required': { status: 401, title: 'Double authentification requise', fhirIssue: 'login' },
+  'second-factor-invalid': { status: 401, title: 'Code de vérification incorrect', fhirIssue: 'login' },
   forbidden: { status: 403, title: 'Accès refusé', fhirIssue: 'forbidden' },
   'account-disabled': { status: 403, title: 'Compte désactivé', fhirIssue: 'forbidden' },
   'csrf-failed': { status: 403, title: 'Requête refusée par sécurité', fhirIssue: 'security' },

@@ -18,6 +18,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       status text not null default 'active' check (status in ('active', 'disabled', 'pending')),
       totp_secret text,
       totp_enabled_at timestamptz,
+      -- Last accepted TOTP time step: a code is never accepted twice.
+      totp_last_counter bigint,
       failed_logins integer not null default 0,
       locked_until timestamptz,
       is_demo boolean not null default false,

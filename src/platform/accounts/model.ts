@@ -15,6 +15,7 @@ export interface AccountTables {
     status: Generated<AccountStatus>;
     totp_secret: string | null;
     totp_enabled_at: Date | null;
+    totp_last_counter: number | null;
     failed_logins: Generated<number>;
     locked_until: Date | null;
     is_demo: Generated<boolean>;

@@ -114,3 +114,38 @@ export async function setPasswordHash(db: Executor, id: string, passwordHash: st
     .where('id', '=', id)
     .execute();
 }
+
+export function findTotpState(db: Executor, id: string) {
+  return db
+    .selectFrom('account')
+    .select(['email', 'totp_secret', 'totp_enabled_at', 'totp_last_counter', 'locked_until'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Stores a new, not yet confirmed, second-factor secret (replacing an unconfirmed one). */
+export async function setPendingTotpSecret(db: Executor, id: string, secret: string): Promise<void> {
+  await db
+    .updateTable('account')
+    .set({ totp_secret: secret, totp_enabled_at: null, totp_last_counter: null, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * Accepts a TOTP time step for the account, atomically: false when that step (or a later one) was already
+ * used, so a code seen over a shoulder or replayed is refused. Enables the second factor on first use.
+ */
+export async function acceptTotpCounter(db: Executor, id: string, counter: number): Promise<boolean> {
+  const row = await db
+    .updateTable('account')
+    .set({
+      totp_last_counter: counter,
+      totp_enabled_at: sql<Date>`coalesce(totp_enabled_at, now())`,
+    })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('totp_last_counter', 'is', null), eb('totp_last_counter', '<', counter)]))
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -5,14 +5,20 @@ import type { Executor } from '../../db/database.ts';
 import type { Actor } from '../access/model.ts';
 import { AppError } from '../errors.ts';
 import { CSRF_HEADER, SESSION_COOKIE } from './model.ts';
-import { resolveSession } from './service.ts';
+import { resolveSession, type SecondFactorStep } from './service.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Who is calling: resolved from the session cookie before any handler runs. */
     actor: Actor;
-    /** The session's token hash and CSRF token, when logged in. */
-    session: { tokenHash: string; csrfToken: string } | null;
+    /** The session behind the cookie, when there is one (even waiting for its second factor). */
+    session: {
+      tokenHash: string;
+      csrfToken: string;
+      /** The account's actor, to act as once `secondFactorStep` is 'none'. */
+      owner: Actor & { kind: 'user' };
+      secondFactorStep: SecondFactorStep;
+    } | null;
   }
 }
 
@@ -39,8 +45,15 @@ export const sessionPlugin = fp<{ config: Config; db: Executor }>(
       if (token) {
         const resolved = await resolveSession(db, config, token, origin);
         if (resolved) {
-          request.actor = resolved.actor;
-          request.session = { tokenHash: resolved.tokenHash, csrfToken: resolved.csrfToken };
+          // Until the second factor is done the caller acts as nobody: only the second-factor routes
+          // and logout look at request.session.
+          if (resolved.secondFactorStep === 'none') request.actor = resolved.actor;
+          request.session = {
+            tokenHash: resolved.tokenHash,
+            csrfToken: resolved.csrfToken,
+            owner: resolved.actor,
+            secondFactorStep: resolved.secondFactorStep,
+          };
         } else {
           clearSessionCookie(reply, config);
         }
@@ -78,10 +91,24 @@ export function clearSessionCookie(reply: FastifyReply, config: Config): void {
   });
 }
 
-/** The logged-in actor, or a 401 telling to log in. */
+/** The logged-in actor, or a 401 telling to log in (or to finish the second factor). */
 export function requireUser(request: FastifyRequest): Actor & { kind: 'user' } {
   if (request.actor.kind !== 'user') {
+    if (request.session && request.session.secondFactorStep !== 'none') {
+      throw new AppError(
+        'second-factor-required',
+        request.session.secondFactorStep === 'enrol'
+          ? 'Votre profil d’administrateur exige une double authentification : configurez-la pour continuer.'
+          : 'Saisissez le code de votre application d’authentification pour continuer.',
+      );
+    }
     throw new AppError('unauthenticated', 'Connectez-vous pour continuer.');
   }
   return request.actor;
+}
+
+/** A session, even one still waiting for its second factor (for the second-factor routes and logout). */
+export function requireSession(request: FastifyRequest): NonNullable<FastifyRequest['session']> {
+  if (!request.session) throw new AppError('unauthenticated', 'Connectez-vous pour continuer.');
+  return request.session;
 }

@@ -3,9 +3,10 @@ import type { ModuleRoutes } from '../../modules.ts';
 import { ROLE_LABELS, ROLES, type Actor, type Role } from '../access/model.ts';
 import { AppError } from '../errors.ts';
 import { getOwnAccount } from '../accounts/service.ts';
-import { clearSessionCookie, requireUser, setSessionCookie } from './http.ts';
+import { clearSessionCookie, requireSession, requireUser, setSessionCookie } from './http.ts';
+import { checkTotpCode, startTotpEnrolment } from './second-factor.ts';
 import { completePasswordReset, requestPasswordReset } from './password-reset.ts';
-import { loginWithPassword, logout, logoutEverywhere, resolveSession } from './service.ts';
+import { loginWithPassword, logout, logoutEverywhere, resolveSession, type SecondFactorStep } from './service.ts';
 
 const Grant = Type.Object({
   role: Type.Unsafe<Role>({ type: 'string', enum: [...ROLES] }),
@@ -21,7 +22,10 @@ const Me = Type.Object({
   nationalId: Type.Union([Type.String(), Type.Null()]),
   isDemo: Type.Boolean(),
   secondFactorEnabled: Type.Boolean(),
+  /** Empty until the second factor is done. */
   grants: Type.Array(Grant),
+  /** 'verify': enter the authenticator's code; 'enrol': set up an authenticator first; 'none': logged in. */
+  secondFactorStep: Type.Union([Type.Literal('none'), Type.Literal('verify'), Type.Literal('enrol')]),
   /** To send back in the x-csrf-token header of every POST, PUT, PATCH and DELETE. */
   csrfToken: Type.String(),
 });
@@ -30,7 +34,7 @@ const Me = Type.Object({
 export const authRoutes: ModuleRoutes = async (app, { deps }) => {
   const { config, db } = deps;
 
-  async function describe(actor: Actor & { kind: 'user' }, csrfToken: string) {
+  async function describe(actor: Actor & { kind: 'user' }, csrfToken: string, secondFactorStep: SecondFactorStep) {
     const account = await getOwnAccount(db, actor);
     return {
       accountId: account.id,
@@ -39,7 +43,8 @@ export const authRoutes: ModuleRoutes = async (app, { deps }) => {
       nationalId: account.nationalId,
       isDemo: account.isDemo,
       secondFactorEnabled: account.secondFactorEnabled,
-      grants: account.grants.map((g) => ({ ...g, roleLabel: ROLE_LABELS[g.role] })),
+      grants: secondFactorStep === 'none' ? account.grants.map((g) => ({ ...g, roleLabel: ROLE_LABELS[g.role] })) : [],
+      secondFactorStep,
       csrfToken,
     };
   }
@@ -71,22 +76,25 @@ export const authRoutes: ModuleRoutes = async (app, { deps }) => {
       setSessionCookie(reply, config, session.token, session.expiresAt);
       const opened = await resolveSession(db, config, session.token, request.actor.origin);
       if (!opened) throw new AppError('internal-error', 'La session ouverte est introuvable.');
-      return describe(opened.actor, opened.csrfToken);
+      return describe(opened.actor, opened.csrfToken, opened.secondFactorStep);
     },
   );
 
   app.get(
     '/me',
     { schema: { tags: ['comptes'], summary: 'Le compte connecté, ses rôles et territoires', response: { 200: Me } } },
-    async (request) => describe(requireUser(request), request.session!.csrfToken),
+    async (request) => {
+      const session = requireSession(request);
+      return describe(session.owner, session.csrfToken, session.secondFactorStep);
+    },
   );
 
   app.post(
     '/logout',
     { schema: { tags: ['comptes'], summary: 'Déconnexion de cette session', response: { 204: Type.Null() } } },
     async (request, reply) => {
-      const actor = requireUser(request);
-      await logout(db, actor, request.session!.tokenHash);
+      const session = requireSession(request);
+      await logout(db, session.owner, session.tokenHash);
       clearSessionCookie(reply, config);
       return reply.code(204).send(null);
     },
@@ -154,6 +162,38 @@ export const authRoutes: ModuleRoutes = async (app, { deps }) => {
         origin: request.actor.origin,
       });
       return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/second-factor/setup',
+    {
+      schema: {
+        tags: ['comptes'],
+        summary: 'Configurer une application d’authentification (TOTP) : secret et QR code',
+        response: {
+          200: Type.Object({ secret: Type.String(), otpauthUri: Type.String(), qrCodeSvg: Type.String() }),
+        },
+      },
+    },
+    async (request) => startTotpEnrolment(db, requireSession(request)),
+  );
+
+  app.post(
+    '/second-factor/verify',
+    {
+      config: { rateLimit: { max: 20, timeWindow: 60_000 } },
+      schema: {
+        tags: ['comptes'],
+        summary: 'Saisir le code à 6 chiffres (connexion, ou confirmation d’une nouvelle application)',
+        body: Type.Object({ code: Type.String({ minLength: 6, maxLength: 12 }) }, { additionalProperties: false }),
+        response: { 200: Me },
+      },
+    },
+    async (request) => {
+      const session = requireSession(request);
+      await checkTotpCode(db, config, session, request.body.code);
+      return describe(session.owner, session.csrfToken, 'none');
     },
   );
 };

@@ -11,8 +11,17 @@ import { findLiveSession, insertSession, revokeAllSessions, revokeSession, touch
 
 export type AuthSettings = Pick<
   Config,
-  'sessionIdleMinutes' | 'sessionMaxHours' | 'loginLockAfter' | 'loginLockMinutes'
+  'env' | 'sessionIdleMinutes' | 'sessionMaxHours' | 'loginLockAfter' | 'loginLockMinutes'
 >;
+
+/** Roles whose accounts must use a second factor in production. */
+export const SECOND_FACTOR_ROLES: readonly Role[] = ['national-admin', 'account-admin'];
+
+/**
+ * What a session still lacks before it acts: 'verify' (enter the code of the enrolled authenticator),
+ * 'enrol' (an administrator in production without a second factor must set one up), or 'none'.
+ */
+export type SecondFactorStep = 'none' | 'verify' | 'enrol';
 
 export interface OpenedSession {
   /** The cookie's value: shown once, stored only as its SHA-256. */
@@ -117,9 +126,11 @@ function lockedError(until: Date): AppError {
 }
 
 export interface ResolvedSession {
+  /** The full actor; act as it only when `secondFactorStep` is 'none'. */
   actor: Actor & { kind: 'user' };
   csrfToken: string;
   tokenHash: string;
+  secondFactorStep: SecondFactorStep;
 }
 
 /** The actor behind a session cookie, or undefined when the session is unknown, ended or idle too long. */
@@ -134,9 +145,17 @@ export async function resolveSession(
   if (!session || session.status !== 'active') return undefined;
   if (Date.now() - session.last_seen_at.getTime() > TOUCH_EVERY_MS) await touchSession(db, tokenHash);
   const grants = await grantsOf(db, session.account_id);
+  let secondFactorStep: SecondFactorStep = 'none';
+  if (session.second_factor_at === null) {
+    if (session.totp_enabled_at !== null) secondFactorStep = 'verify';
+    else if (settings.env === 'production' && grants.some((g) => SECOND_FACTOR_ROLES.includes(g.role as Role))) {
+      secondFactorStep = 'enrol';
+    }
+  }
   return {
     tokenHash,
     csrfToken: session.csrf_token,
+    secondFactorStep,
     actor: {
       kind: 'user',
       accountId: session.account_id,

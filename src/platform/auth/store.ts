@@ -28,6 +28,8 @@ export function findLiveSession(db: Executor, tokenHash: string, idleMinutes: nu
       's.csrf_token',
       's.last_seen_at',
       's.expires_at',
+      's.second_factor_at',
+      'a.totp_enabled_at',
       'a.display_name',
       'a.national_id',
       'a.status',
@@ -100,4 +102,12 @@ export function findPasswordResetToken(db: Executor, tokenHash: string) {
     .where('used_at', 'is', null)
     .where('expires_at', '>', sql<Date>`now()`)
     .executeTakeFirst();
+}
+
+export async function markSecondFactorDone(db: Executor, tokenHash: string): Promise<void> {
+  await db
+    .updateTable('account_session')
+    .set({ second_factor_at: sql<Date>`now()` })
+    .where('token_hash', '=', tokenHash)
+    .execute();
 }
