@@ -18,7 +18,12 @@ function newestMtime(dir) {
   return newest;
 }
 
-const sources = [path.join(root, 'web/src'), path.join(root, 'web/index.html'), path.join(root, 'web/vite.config.ts')];
+const sources = [
+  path.join(root, 'web/src'),
+  path.join(root, 'web/public'),
+  path.join(root, 'web/index.html'),
+  path.join(root, 'web/vite.config.ts'),
+];
 const sourcesMtime = Math.max(
   ...sources
     .filter((p) => fs.existsSync(p))
@@ -35,6 +40,8 @@ if (
     {
       cwd: root,
       stdio: 'inherit',
+      // React's production build whatever NODE_ENV the server runs with.
+      env: { ...process.env, NODE_ENV: 'production' },
     },
   );
   if (result.status !== 0) {

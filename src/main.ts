@@ -3,6 +3,7 @@ import { loadConfig, type Config } from './config.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { openConfiguredDatabase, type OpenedDatabase } from './db/open.ts';
 import { loadDemoIfEmpty } from './demo/load.ts';
+import { demoAccountsBanner } from './platform/accounts/demo.ts';
 import { MailSender } from './platform/mail/sender.ts';
 import { fail, OperatorError } from './platform/operator-errors.ts';
 
@@ -55,6 +56,10 @@ export async function main(): Promise<void> {
     );
     console.log(`  API : ${url}/api/docs`);
     if (demo) console.log(demo.summary);
+    if (config.env !== 'production') {
+      const banner = await demoAccountsBanner(database.db);
+      if (banner) console.log(banner);
+    }
 
     // Without SMTP, mails stay in the outbox (listed at /api/dev/mails outside production).
     const mailSender = config.smtpUrl

@@ -149,3 +149,16 @@ export async function acceptTotpCounter(db: Executor, id: string, counter: numbe
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** Demo accounts with their first role, in the order of the roles' list. */
+export function listDemoAccounts(db: Executor) {
+  return db
+    .selectFrom('account as a')
+    .leftJoin('account_grant as g', 'g.account_id', 'a.id')
+    .select(['a.email', 'g.role'])
+    .where('a.is_demo', '=', true)
+    .where('a.status', '=', 'active')
+    .orderBy('a.created_at')
+    .orderBy('a.email')
+    .execute();
+}

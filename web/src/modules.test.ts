@@ -1,0 +1,75 @@
+import { describe, expect, test } from 'vitest';
+import { navigationFor, webModules, type WebModule } from './modules.tsx';
+import { canOpen } from './shell/access.ts';
+import type { CurrentUser } from './shell/current-user.ts';
+import type { Role } from './shell/roles.ts';
+
+const page = () => Promise.resolve({ default: () => null });
+
+const registry: WebModule[] = [
+  {
+    name: 'platform',
+    pages: [
+      { path: '/', label: 'Accueil', access: 'public', load: page },
+      { path: '/a-propos', label: 'À propos', access: 'public', navigation: 'footer', load: page },
+    ],
+  },
+  {
+    name: 'regulation',
+    pages: [
+      { path: '/appels', label: 'Appels', access: ['regulator', 'osnp-operator'], load: page },
+      { path: '/appels/:id', label: 'Appel', access: ['regulator', 'osnp-operator'], navigation: 'none', load: page },
+    ],
+  },
+  { name: 'account', pages: [{ path: '/mon-compte', label: 'Mon compte', access: 'signed-in', load: page }] },
+];
+
+function userWith(...roles: Role[]): CurrentUser {
+  return {
+    accountId: 'a1',
+    displayName: 'Camille Martin',
+    grants: roles.map((role) => ({ role, territoryId: 't41', territoryName: 'SAS 41' })),
+  };
+}
+
+const labels = (user: CurrentUser | null, place: 'main' | 'footer' = 'main') =>
+  navigationFor(registry, user, place).map((p) => p.label);
+
+describe('navigation by role', () => {
+  test('anonymous users see the public pages only', () => {
+    expect(labels(null)).toEqual(['Accueil']);
+    expect(labels(null, 'footer')).toEqual(['À propos']);
+  });
+
+  test('a signed-in account sees the pages of its roles and the signed-in pages, never the hidden ones', () => {
+    expect(labels(userWith('osnp-operator'))).toEqual(['Accueil', 'Appels', 'Mon compte']);
+    expect(labels(userWith('effecteur'))).toEqual(['Accueil', 'Mon compte']);
+    expect(labels(userWith('effecteur', 'regulator'))).toEqual(['Accueil', 'Appels', 'Mon compte']);
+  });
+
+  test('page access', () => {
+    expect(canOpen('public', null)).toBe(true);
+    expect(canOpen('signed-in', null)).toBe(false);
+    expect(canOpen(['regulator'], null)).toBe(false);
+    expect(canOpen('signed-in', userWith())).toBe(true);
+    expect(canOpen(['regulator'], userWith('coordinator'))).toBe(false);
+    expect(canOpen(['regulator'], userWith('coordinator', 'regulator'))).toBe(true);
+  });
+});
+
+describe('the registry', () => {
+  const pages = webModules.flatMap((m) => m.pages);
+
+  test('paths are absolute and unique, labels are set', () => {
+    for (const p of pages) {
+      expect(p.path, p.label).toMatch(/^\//);
+      expect(p.label.trim(), p.path).not.toBe('');
+    }
+    expect(new Set(pages.map((p) => p.path)).size).toBe(pages.length);
+  });
+
+  test('the home page and À propos are open to everyone', () => {
+    expect(navigationFor(webModules, null, 'main').map((p) => p.path)).toContain('/');
+    expect(navigationFor(webModules, null, 'footer').map((p) => p.path)).toContain('/a-propos');
+  });
+});
