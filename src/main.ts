@@ -4,6 +4,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { openConfiguredDatabase, type OpenedDatabase } from './db/open.ts';
 import { loadDemoIfEmpty } from './demo/load.ts';
 import { demoAccountsBanner } from './platform/accounts/demo.ts';
+import { sealAuditLog } from './platform/audit/seal.ts';
 import { MailSender } from './platform/mail/sender.ts';
 import { fail, OperatorError } from './platform/operator-errors.ts';
 
@@ -71,8 +72,16 @@ export async function main(): Promise<void> {
         })
       : undefined;
     mailSender?.start();
+    // Seal the audit log every minute; on several nodes the advisory lock keeps it to one at a time.
+    const sealer = setInterval(() => {
+      sealAuditLog(database!.db).catch((error) => app.log.error({ err: error }, 'scellement du journal d’audit'));
+    }, 60_000);
+    sealer.unref();
 
-    installShutdown(app, database, config, mailSender);
+    installShutdown(app, database, config, async () => {
+      clearInterval(sealer);
+      await mailSender?.stop();
+    });
   } catch (error) {
     await database?.close().catch(() => {});
     return fail(error);
@@ -83,7 +92,8 @@ function installShutdown(
   app: { close(): Promise<void> },
   database: OpenedDatabase,
   config: Config,
-  mailSender: MailSender | undefined,
+  /** Stops the background work (mail sender, audit sealer) once requests are done. */
+  stopBackground: () => Promise<void>,
 ): void {
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -98,7 +108,7 @@ function installShutdown(
     timer.unref();
     try {
       await app.close();
-      await mailSender?.stop();
+      await stopBackground();
       await database.close();
       console.log('maillage arrêté proprement.');
       process.exit(0);

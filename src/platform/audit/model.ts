@@ -3,6 +3,15 @@ import type { Generated } from 'kysely';
 export type AuditOutcome = 'success' | 'denied' | 'failure';
 
 export interface AuditTables {
+  audit_seal: {
+    id: Generated<number>;
+    first_seq: number;
+    last_seq: number;
+    event_count: number;
+    previous_hash: string;
+    hash: string;
+    sealed_at: Generated<Date>;
+  };
   audit_event: {
     seq: Generated<number>;
     occurred_at: Generated<Date>;

@@ -1,5 +1,6 @@
-import type { Insertable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../../db/database.ts';
+import type { SealableEvent } from './chain.ts';
 import type { AuditTables } from './model.ts';
 
 export type AuditEventRow = AuditTables['audit_event'];
@@ -36,4 +37,91 @@ export async function findAuditEvents(db: Executor, query: AuditQuery) {
     q = q.where('territory_id', 'in', query.territoryIds);
   }
   return q.execute();
+}
+
+export interface AuditEventForSeal {
+  seq: number;
+  occurredAtMs: number;
+  event: SealableEvent;
+}
+
+function toSealable(row: Selectable<AuditEventRow> & { details_text: string }): AuditEventForSeal {
+  return {
+    seq: row.seq,
+    occurredAtMs: row.occurred_at.getTime(),
+    event: {
+      seq: row.seq,
+      occurredAt: row.occurred_at.toISOString(),
+      actorKind: row.actor_kind,
+      actorAccountId: row.actor_account_id,
+      actorLabel: row.actor_label,
+      action: row.action,
+      outcome: row.outcome,
+      objectType: row.object_type,
+      objectId: row.object_id,
+      patientId: row.patient_id,
+      territoryId: row.territory_id,
+      clientAddress: row.client_address,
+      requestId: row.request_id,
+      reason: row.reason,
+      details: row.details_text,
+    },
+  };
+}
+
+/** Events numbered above `afterSeq` (and up to `upToSeq`), in order, as seals hash them. */
+export async function auditEventsForSeal(
+  db: Executor,
+  range: { afterSeq: number; upToSeq?: number; limit: number },
+): Promise<AuditEventForSeal[]> {
+  let q = db
+    .selectFrom('audit_event')
+    .selectAll()
+    .select(sql<string>`details::text`.as('details_text'))
+    .where('seq', '>', range.afterSeq)
+    .orderBy('seq')
+    .limit(range.limit);
+  if (range.upToSeq !== undefined) q = q.where('seq', '<=', range.upToSeq);
+  return (await q.execute()).map(toSealable);
+}
+
+export function lastAuditSeal(db: Executor) {
+  return db.selectFrom('audit_seal').selectAll().orderBy('last_seq', 'desc').limit(1).executeTakeFirst();
+}
+
+export function auditSealsInOrder(db: Executor) {
+  return db.selectFrom('audit_seal').selectAll().orderBy('last_seq').execute();
+}
+
+export async function insertAuditSeal(
+  db: Executor,
+  seal: { firstSeq: number; lastSeq: number; eventCount: number; previousHash: string; hash: string },
+): Promise<void> {
+  await db
+    .insertInto('audit_seal')
+    .values({
+      first_seq: seal.firstSeq,
+      last_seq: seal.lastSeq,
+      event_count: seal.eventCount,
+      previous_hash: seal.previousHash,
+      hash: seal.hash,
+    })
+    .execute();
+}
+
+/** One sealer at a time across every node: a transaction-scoped advisory lock, never waited for. */
+export async function tryLockSealer(db: Executor): Promise<boolean> {
+  const row = await sql<{
+    locked: boolean;
+  }>`select pg_try_advisory_xact_lock(hashtext('maillage.audit-seal')) as locked`.execute(db);
+  return row.rows[0]?.locked === true;
+}
+
+export async function countAuditEventsAfter(db: Executor, seq: number): Promise<number> {
+  const row = await db
+    .selectFrom('audit_event')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('seq', '>', seq)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
