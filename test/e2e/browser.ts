@@ -48,15 +48,19 @@ export async function seriousAccessibilityViolations(page: Page): Promise<Access
 
 /**
  * Collects what the page reports as errors: uncaught exceptions and console errors, among them CSP
- * refusals. A 401 or 404 on /api/auth/me is how an anonymous visitor is recognised, not an error.
+ * refusals. A 401 or 404 on /api/auth/me is how an anonymous visitor is recognised, not an error; a test
+ * that provokes a refusal on purpose (a wrong password) names the API paths it expects to fail.
  */
-export function collectPageErrors(page: Page, errors: string[] = []): string[] {
+export function collectPageErrors(page: Page, errors: string[] = [], expectedFailures: RegExp[] = []): string[] {
   page.on('pageerror', (error) => errors.push(`exception: ${error.message}`));
   page.on('console', (message: ConsoleMessage) => {
     if (message.type() !== 'error') return;
-    const expectedAnonymous =
-      message.text().startsWith('Failed to load resource') && /\/api\/auth\/me$/.test(message.location().url);
-    if (!expectedAnonymous) errors.push(`console: ${message.text()} (${message.location().url})`);
+    const failedResource = message.text().startsWith('Failed to load resource');
+    const url = message.location().url;
+    const path = url ? new URL(url).pathname : '';
+    const expected =
+      failedResource && (path === '/api/auth/me' || expectedFailures.some((pattern) => pattern.test(path)));
+    if (!expected) errors.push(`console: ${message.text()} (${url})`);
   });
   return errors;
 }

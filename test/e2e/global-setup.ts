@@ -40,6 +40,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       MAILLAGE_DATA_DIR: dataDir,
       PORT: String(port),
       HOST: '127.0.0.1',
+      // Links in the mails (password reset) point at the address the browser uses, as in a real deployment.
+      PUBLIC_URL: baseUrl,
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -22,6 +22,19 @@ const registry: WebModule[] = [
     ],
   },
   { name: 'account', pages: [{ path: '/mon-compte', label: 'Mon compte', access: 'signed-in', load: page }] },
+  {
+    name: 'dev-tools',
+    pages: [
+      {
+        path: '/dev/outil',
+        label: 'Outil de développement',
+        access: 'public',
+        navigation: 'footer',
+        outsideProductionOnly: true,
+        load: page,
+      },
+    ],
+  },
 ];
 
 function userWith(...roles: Role[]): CurrentUser {
@@ -45,6 +58,16 @@ describe('navigation by role', () => {
     expect(labels(userWith('osnp-operator'))).toEqual(['Accueil', 'Appels', 'Mon compte']);
     expect(labels(userWith('effecteur'))).toEqual(['Accueil', 'Mon compte']);
     expect(labels(userWith('effecteur', 'regulator'))).toEqual(['Accueil', 'Appels', 'Mon compte']);
+  });
+
+  test('developers’ pages are listed outside production only, and not before the environment is known', () => {
+    expect(navigationFor(registry, null, 'footer', 'development')).toHaveLength(2);
+    expect(labels(null, 'footer')).toEqual(['À propos']);
+    expect(navigationFor(registry, null, 'footer', 'production').map((p) => p.label)).toEqual(['À propos']);
+    expect(navigationFor(registry, null, 'footer', 'test').map((p) => p.label)).toEqual([
+      'À propos',
+      'Outil de développement',
+    ]);
   });
 
   test('page access', () => {
@@ -71,5 +94,14 @@ describe('the registry', () => {
   test('the home page and À propos are open to everyone', () => {
     expect(navigationFor(webModules, null, 'main').map((p) => p.path)).toContain('/');
     expect(navigationFor(webModules, null, 'footer').map((p) => p.path)).toContain('/a-propos');
+  });
+
+  test('the login pages are open to everyone and listed nowhere; Mon compte needs a session', () => {
+    const byPath = new Map(pages.map((p) => [p.path, p]));
+    for (const path of ['/connexion', '/connexion/mot-de-passe-oublie', '/connexion/nouveau-mot-de-passe']) {
+      expect(byPath.get(path), path).toMatchObject({ access: 'public', navigation: 'none' });
+    }
+    expect(byPath.get('/compte')).toMatchObject({ access: 'signed-in', navigation: 'none' });
+    expect(byPath.get('/dev/courriels')).toMatchObject({ navigation: 'footer', outsideProductionOnly: true });
   });
 });

@@ -17,6 +17,8 @@ export interface PageDefinition {
    * work), or nowhere (pages reached from another one, such as a detail page).
    */
   navigation?: 'main' | 'footer' | 'none';
+  /** Listed only when the instance is not in production (developers' tools); the page says so there. */
+  outsideProductionOnly?: boolean;
   /** The page's component, loaded when first opened so each module stays out of the others' download. */
   load: () => Promise<{ default: ComponentType }>;
 }
@@ -40,15 +42,71 @@ export const webModules: WebModule[] = [
       },
     ],
   },
+  {
+    name: 'auth',
+    pages: [
+      {
+        path: '/connexion',
+        label: 'Connexion',
+        access: 'public',
+        navigation: 'none',
+        load: () => import('./platform/auth/LoginPage.tsx'),
+      },
+      {
+        path: '/connexion/mot-de-passe-oublie',
+        label: 'Mot de passe oublié',
+        access: 'public',
+        navigation: 'none',
+        load: () => import('./platform/auth/ForgotPasswordPage.tsx'),
+      },
+      {
+        path: '/connexion/nouveau-mot-de-passe',
+        label: 'Nouveau mot de passe',
+        access: 'public',
+        navigation: 'none',
+        load: () => import('./platform/auth/NewPasswordPage.tsx'),
+      },
+      // Reached from the header, next to the account's name.
+      {
+        path: '/compte',
+        label: 'Mon compte',
+        access: 'signed-in',
+        navigation: 'none',
+        load: () => import('./platform/auth/AccountPage.tsx'),
+      },
+    ],
+  },
+  {
+    name: 'dev-mail',
+    pages: [
+      {
+        path: '/dev/courriels',
+        label: 'Courriels envoyés (développement)',
+        access: 'public',
+        navigation: 'footer',
+        outsideProductionOnly: true,
+        load: () => import('./platform/mail/DevMailsPage.tsx'),
+      },
+    ],
+  },
 ];
 
-/** The entries of one navigation that this user may open, in registry order. */
+/**
+ * The entries of one navigation that this user may open, in registry order. `environment` is the
+ * instance's (GET /api/meta); while it is unknown, the pages kept outside production are not listed.
+ */
 export function navigationFor(
   modules: readonly WebModule[],
   user: CurrentUser | null,
   place: 'main' | 'footer',
+  environment?: string,
 ): PageDefinition[] {
   return modules
     .flatMap((module) => module.pages)
-    .filter((page) => (page.navigation ?? 'main') === place && canOpen(page.access, user));
+    .filter(
+      (page) =>
+        (page.navigation ?? 'main') === place &&
+        canOpen(page.access, user) &&
+        (!page.outsideProductionOnly || (environment !== undefined && environment !== 'production')),
+    );
 }

@@ -11,6 +11,26 @@ export const api = createClient<paths>({
   headers: { accept: 'application/json' },
 });
 
+/** Header the server expects on every state-changing request of a session (src/platform/auth/model.ts). */
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The session's CSRF token, as GET /api/auth/me or the login last gave it; undefined when signed out. */
+let csrfToken: string | undefined;
+
+/** Called with each account description the server sends (shell/current-user.ts), and on sign-out. */
+export function setCsrfToken(token: string | undefined): void {
+  csrfToken = token;
+}
+
+// Every POST, PUT, PATCH and DELETE of a session carries its CSRF token; the server refuses it otherwise.
+api.use({
+  onRequest({ request }) {
+    if (csrfToken !== undefined && !SAFE_METHODS.has(request.method)) request.headers.set(CSRF_HEADER, csrfToken);
+    return request;
+  },
+});
+
 /** One field at fault in a validation error, as the server names it (`body.birthDate`). */
 export interface FieldError {
   field: string;
@@ -31,6 +51,8 @@ export class ApiError extends Error {
     readonly fields: FieldError[] = [],
     /** Quote it when reporting the error: the server's logs carry it. */
     readonly requestId?: string,
+    /** Seconds to wait before trying again, from the Retry-After header (a locked account, a rate limit). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(detail);
     this.name = 'ApiError';
@@ -46,6 +68,7 @@ export class ApiError extends Error {
         body.detail,
         Array.isArray(body.errors) ? body.errors : [],
         body.requestId,
+        retryAfterSeconds(response.headers.get('retry-after')),
       );
     }
     return new ApiError(
@@ -64,6 +87,12 @@ export class ApiError extends Error {
       'Le serveur ne répond pas : vérifiez votre connexion au réseau, puis réessayez.',
     );
   }
+}
+
+/** Retry-After in seconds (the server sends seconds, never a date); undefined when absent or unreadable. */
+function retryAfterSeconds(header: string | null): number | undefined {
+  if (header === null || !/^\d+$/.test(header.trim())) return undefined;
+  return Number(header.trim());
 }
 
 interface Problem {

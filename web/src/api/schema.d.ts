@@ -4,6 +4,117 @@
  */
 
 export interface paths {
+  '/api/audit/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Rechercher dans le journal d’audit (du plus récent au plus ancien) */
+    get: {
+      parameters: {
+        query?: {
+          actor?: string;
+          /** @description auth.login, account.create… */
+          action?: string;
+          patient?: string;
+          object?: string;
+          from?: string;
+          to?: string;
+          /** @description Page suivante : numéro du dernier événement reçu */
+          before?: number;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              action: string;
+              actorAccountId: string | null;
+              actorKind: string;
+              actorLabel: string;
+              clientAddress: string | null;
+              details: {
+                [key: string]: unknown;
+              };
+              objectId: string | null;
+              objectType: string | null;
+              /** Format: date-time */
+              occurredAt: string;
+              outcome: string;
+              patientId: string | null;
+              reason: string | null;
+              requestId: string | null;
+              seq: number;
+              territoryId: string | null;
+            }[];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/audit/events.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Exporter une recherche du journal d’audit (CSV pour tableur) */
+    get: {
+      parameters: {
+        query?: {
+          actor?: string;
+          /** @description auth.login, account.create… */
+          action?: string;
+          patient?: string;
+          object?: string;
+          from?: string;
+          to?: string;
+          /** @description Page suivante : numéro du dernier événement reçu */
+          before?: number;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/auth/login': {
     parameters: {
       query?: never;
@@ -288,6 +399,165 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/psc/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Retour de Pro Santé Connect : ouvre la session, ou redirige vers la page qui dit pourquoi
+     * @description Appelée par le navigateur au retour du fournisseur. Connecté : 302 vers le chemin `retour` du début. Première connexion : compte créé en attente de validation, 302 vers /connexion/psc-en-attente. Refus : 302 vers /connexion?psc=<motif> (niveau-refuse, compte-desactive, annule, indisponible, echec).
+     */
+    get: {
+      parameters: {
+        query?: {
+          state?: string;
+          code?: string;
+          error?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/psc/logout': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Déconnexion, et adresse de déconnexion de Pro Santé Connect si la session en vient
+     * @description Termine la session comme /api/auth/logout. `endSessionUrl` : où envoyer le navigateur pour fermer aussi la session Pro Santé Connect (avec id_token_hint) ; null si la session n’a pas été ouverte par PSC.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              endSessionUrl: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/psc/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Début de la connexion : redirige (302) vers Pro Santé Connect
+     * @description À ouvrir dans le navigateur (lien ou bouton). `retour` : chemin de ce site où revenir une fois connecté. Si Pro Santé Connect ne répond pas, redirige vers /connexion?psc=indisponible.
+     */
+    get: {
+      parameters: {
+        query?: {
+          retour?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/psc/status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Pro Santé Connect est-il proposé sur cette instance ? */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              enabled: boolean;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
