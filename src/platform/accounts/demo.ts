@@ -80,7 +80,7 @@ export const accountsDemoStep: DemoStep = {
         displayName: account.displayName,
         passwordHash,
         isDemo: true,
-        grants: [{ role: account.role, territoryId, national: account.territoryKind === 'national' }],
+        grants: [{ role: account.role, territoryId }],
       });
     }
     return [`${DEMO_ACCOUNTS.length} comptes de démonstration, un par profil`];

@@ -1,12 +1,22 @@
 import type { Executor } from '../../db/database.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { assertAllowed } from '../access/check.ts';
+import { authorize } from '../access/guard.ts';
 import { ROLE_LABELS, type Actor, type Role } from '../access/model.ts';
 import { audit } from '../audit/service.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import type { Account } from './model.ts';
+import { queueAccountInvitation } from '../auth/password-reset.ts';
 import { hashPassword, passwordProblem } from './password.ts';
-import { emailTaken, findAccountById, grantsOf, insertAccount, insertGrant } from './store.ts';
+import {
+  accountIdsOnTerritories,
+  emailTaken,
+  findAccountById,
+  grantsOf,
+  insertAccount,
+  insertGrant,
+  territoryKind,
+} from './store.ts';
 
 export interface NewAccount {
   email: string;
@@ -18,21 +28,40 @@ export interface NewAccount {
   password?: string;
   /** Reuse an already computed hash (the demo gives every account the same password). */
   passwordHash?: string;
-  grants: { role: Role; territoryId: string; national?: boolean }[];
+  grants: { role: Role; territoryId: string }[];
   isDemo?: boolean;
+  /** Without a password, mail a single-use link to choose one (needs the public URL for the link). */
+  invite?: { publicUrl: string };
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/**
+ * May the actor give this role on this territory? He must manage accounts there, and a role on the national
+ * territory (which reaches everywhere) needs a national administrator. Whether the territory is the national
+ * one is read from the database, never taken from the caller.
+ */
+export async function authorizeGrant(
+  db: Executor,
+  actor: Actor,
+  grant: { role: Role; territoryId: string },
+): Promise<void> {
+  const kind = await territoryKind(db, grant.territoryId);
+  if (!kind) {
+    throw new AppError('validation-failed', 'Ce territoire n’existe pas.', [
+      { field: 'territoryId', message: 'Territoire inconnu.' },
+    ]);
+  }
+  await authorize(db, actor, 'account.manage', { territoryIds: [grant.territoryId] }, 'Ce territoire');
+  if (kind === 'national') await authorize(db, actor, 'account.grant-national');
+}
+
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Creates an account with its roles. The actor must manage accounts on every territory granted, and only
  * a national administrator grants a role on the national territory (no one raises himself).
  */
 export async function createAccount(db: Executor, actor: Actor, input: NewAccount): Promise<string> {
-  for (const grant of input.grants) {
-    assertAllowed(actor, 'account.manage', { territoryIds: [grant.territoryId] }, 'Ce territoire');
-    if (grant.national) assertAllowed(actor, 'account.grant-national');
-  }
+  for (const grant of input.grants) await authorizeGrant(db, actor, grant);
   const fields: FieldError[] = [];
   const email = input.email.trim();
   if (!EMAIL.test(email)) fields.push({ field: 'email', message: 'Adresse e-mail invalide.' });
@@ -73,6 +102,9 @@ export async function createAccount(db: Executor, actor: Actor, input: NewAccoun
         grantedBy: actor.kind === 'user' ? actor.accountId : null,
       });
     }
+    if (input.invite && passwordHash === null) {
+      await queueAccountInvitation(tx, input.invite, { id, email, displayName: input.displayName.trim() });
+    }
     await audit(tx, actor, {
       action: 'account.create',
       outcome: 'success',
@@ -109,4 +141,9 @@ export async function getOwnAccount(db: Executor, actor: Actor): Promise<Account
 
 export function roleLabel(role: Role): string {
   return ROLE_LABELS[role];
+}
+
+/** The accounts holding a role on these territories (for scoping what a territorial administrator sees). */
+export function accountsOnTerritories(db: Executor, territoryIds: readonly string[]): Promise<string[]> {
+  return accountIdsOnTerritories(db, territoryIds);
 }

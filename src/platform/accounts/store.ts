@@ -1,7 +1,7 @@
 import { sql, type Insertable } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { Role } from '../access/model.ts';
-import type { AccountTables } from './model.ts';
+import type { AccountStatus, AccountTables } from './model.ts';
 
 type AccountRow = AccountTables['account'];
 
@@ -161,4 +161,171 @@ export function listDemoAccounts(db: Executor) {
     .orderBy('a.created_at')
     .orderBy('a.email')
     .execute();
+}
+
+/** The accounts holding a role on one of these territories. */
+export async function accountIdsOnTerritories(db: Executor, territoryIds: readonly string[]): Promise<string[]> {
+  if (territoryIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('account_grant')
+    .select('account_id')
+    .distinct()
+    .where('territory_id', 'in', territoryIds)
+    .execute();
+  return rows.map((r) => r.account_id);
+}
+
+export interface AccountListFilter {
+  /** 'all', or only accounts holding a role on one of these territories. */
+  scope: 'all' | readonly string[];
+  id?: string;
+  role?: Role;
+  territoryId?: string;
+  status?: AccountStatus;
+  /** Part of the name or e-mail, accents and case ignored. */
+  q?: string;
+  connected?: 'never' | 'this-week' | 'ever';
+  limit: number;
+  offset: number;
+}
+
+/** Start of the current week (Monday 00:00, Europe/Paris), as the pilots counted "connected this week". */
+const WEEK_START = sql<Date>`date_trunc('week', now() at time zone 'Europe/Paris') at time zone 'Europe/Paris'`;
+
+export async function listAccounts(db: Executor, filter: AccountListFilter) {
+  if (filter.scope !== 'all' && filter.scope.length === 0) return [];
+  let q = db
+    .selectFrom('account as a')
+    .select([
+      'a.id',
+      'a.email',
+      'a.display_name',
+      'a.national_id',
+      'a.status',
+      'a.is_demo',
+      'a.totp_enabled_at',
+      'a.created_at',
+      'a.last_login_at',
+      'a.locked_until',
+      sql<{ role: Role; territory_id: string; territory_name: string }[]>`coalesce((
+        select json_agg(json_build_object('role', g.role, 'territory_id', g.territory_id, 'territory_name', t.name)
+                        order by g.role, t.name)
+        from account_grant g join territory t on t.id = g.territory_id
+        where g.account_id = a.id), '[]'::json)`.as('grants'),
+    ])
+    .orderBy('a.display_name')
+    .orderBy('a.id')
+    .limit(filter.limit)
+    .offset(filter.offset);
+  const scope = filter.scope;
+  if (scope !== 'all' || filter.role || filter.territoryId) {
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('account_grant as g')
+          .select(sql`1`.as('one'))
+          .whereRef('g.account_id', '=', 'a.id')
+          .$if(scope !== 'all', (sub) => sub.where('g.territory_id', 'in', scope as string[]))
+          .$if(filter.role !== undefined, (sub) => sub.where('g.role', '=', filter.role!))
+          .$if(filter.territoryId !== undefined, (sub) => sub.where('g.territory_id', '=', filter.territoryId!)),
+      ),
+    );
+  }
+  if (filter.id) q = q.where('a.id', '=', filter.id);
+  if (filter.status) q = q.where('a.status', '=', filter.status);
+  if (filter.q) {
+    const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) =>
+      eb.or([
+        eb(sql`immutable_unaccent(lower(a.display_name))`, 'like', sql`immutable_unaccent(${pattern})`),
+        eb(sql`lower(a.email)`, 'like', pattern),
+      ]),
+    );
+  }
+  if (filter.connected === 'never') q = q.where('a.last_login_at', 'is', null);
+  if (filter.connected === 'ever') q = q.where('a.last_login_at', 'is not', null);
+  if (filter.connected === 'this-week') q = q.where('a.last_login_at', '>=', WEEK_START);
+  return q.execute();
+}
+
+/** Per profile and territory: accounts, ever connected, never connected, connected this week. */
+export async function usageByProfile(db: Executor, scope: 'all' | readonly string[]) {
+  if (scope !== 'all' && scope.length === 0) return [];
+  let q = db
+    .selectFrom('account_grant as g')
+    .innerJoin('account as a', 'a.id', 'g.account_id')
+    .innerJoin('territory as t', 't.id', 'g.territory_id')
+    .select([
+      'g.role',
+      'g.territory_id',
+      't.name as territory_name',
+      sql<number>`count(distinct a.id)::int`.as('accounts'),
+      sql<number>`count(distinct a.id) filter (where a.last_login_at is not null)::int`.as('ever_connected'),
+      sql<number>`count(distinct a.id) filter (where a.last_login_at is null)::int`.as('never_connected'),
+      sql<number>`count(distinct a.id) filter (where a.last_login_at >= ${WEEK_START})::int`.as('connected_this_week'),
+    ])
+    .where('a.status', '=', 'active')
+    .groupBy(['g.role', 'g.territory_id', 't.name'])
+    .orderBy('t.name')
+    .orderBy('g.role');
+  if (scope !== 'all') q = q.where('g.territory_id', 'in', scope as string[]);
+  return q.execute();
+}
+
+export async function updateAccountProfile(
+  db: Executor,
+  id: string,
+  fields: {
+    email?: string;
+    display_name?: string;
+    given_name?: string | null;
+    family_name?: string | null;
+    national_id?: string | null;
+  },
+): Promise<void> {
+  await db
+    .updateTable('account')
+    .set({ ...fields, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function setAccountStatus(db: Executor, id: string, status: AccountStatus): Promise<void> {
+  await db
+    .updateTable('account')
+    .set({
+      status,
+      updated_at: sql<Date>`now()`,
+      ...(status === 'active' ? { failed_logins: 0, locked_until: null } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function deleteGrant(
+  db: Executor,
+  grant: { accountId: string; role: Role; territoryId: string },
+): Promise<boolean> {
+  const result = await db
+    .deleteFrom('account_grant')
+    .where('account_id', '=', grant.accountId)
+    .where('role', '=', grant.role)
+    .where('territory_id', '=', grant.territoryId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export async function territoryIdsOfAccount(db: Executor, accountId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('account_grant')
+    .select('territory_id')
+    .distinct()
+    .where('account_id', '=', accountId)
+    .execute();
+  return rows.map((r) => r.territory_id);
+}
+
+export async function territoryKind(db: Executor, territoryId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('territory').select('kind').where('id', '=', territoryId).executeTakeFirst();
+  return row?.kind;
 }

@@ -17,8 +17,11 @@ export interface AuditQuery {
   objectId?: string;
   from?: Date;
   to?: Date;
-  /** Only events tied to these territories ('all' for no restriction). */
-  territoryIds: 'all' | string[];
+  /**
+   * 'all', or the reach of a territorial administrator: events tied to these territories, or done by,
+   * or about, these accounts (the accounts holding a role there).
+   */
+  scope: 'all' | { territoryIds: string[]; accountIds: string[] };
   limit: number;
   beforeSeq?: number;
 }
@@ -32,9 +35,20 @@ export async function findAuditEvents(db: Executor, query: AuditQuery) {
   if (query.from) q = q.where('occurred_at', '>=', query.from);
   if (query.to) q = q.where('occurred_at', '<', query.to);
   if (query.beforeSeq) q = q.where('seq', '<', query.beforeSeq);
-  if (query.territoryIds !== 'all') {
-    if (query.territoryIds.length === 0) return [];
-    q = q.where('territory_id', 'in', query.territoryIds);
+  if (query.scope !== 'all') {
+    const { territoryIds, accountIds } = query.scope;
+    if (territoryIds.length === 0 && accountIds.length === 0) return [];
+    q = q.where((eb) =>
+      eb.or([
+        ...(territoryIds.length ? [eb('territory_id', 'in', territoryIds)] : []),
+        ...(accountIds.length
+          ? [
+              eb('actor_account_id', 'in', accountIds),
+              eb.and([eb('object_type', '=', 'account'), eb('object_id', 'in', accountIds)]),
+            ]
+          : []),
+      ]),
+    );
   }
   return q.execute();
 }

@@ -219,7 +219,7 @@ describe('creating accounts respects the matrix', () => {
         email: 'x@exemple.fr',
         displayName: 'X',
         password: PASSWORD,
-        grants: [{ role: 'national-admin', territoryId: national, national: true }],
+        grants: [{ role: 'national-admin', territoryId: national }],
       }),
     ).rejects.toMatchObject({ status: 404 });
     await expect(

@@ -68,6 +68,36 @@ export async function requestPasswordReset(
   });
 }
 
+/** Days an invitation link (a new account choosing its first password) stays valid. */
+export const INVITATION_DAYS = 7;
+
+/**
+ * Queues the invitation of a new account created without a password: a single-use link to choose it.
+ * Runs inside the creating transaction, so the mail leaves only if the account exists.
+ */
+export async function queueAccountInvitation(
+  tx: Executor,
+  settings: Pick<Config, 'publicUrl'>,
+  account: { id: string; email: string; displayName: string },
+): Promise<void> {
+  const token = randomBytes(32).toString('base64url');
+  await insertPasswordResetToken(tx, {
+    tokenHash: hashToken(token),
+    accountId: account.id,
+    expiresAt: new Date(Date.now() + INVITATION_DAYS * 24 * 3_600_000),
+  });
+  await enqueueMail(tx, {
+    kind: 'account-invitation',
+    to: account.email,
+    subject: 'maillage : votre compte a été créé',
+    text:
+      `Bonjour ${account.displayName},\n\n` +
+      `Un compte maillage vient d’être créé pour vous. Pour choisir votre mot de passe, ouvrez ce lien dans les ` +
+      `${INVITATION_DAYS} jours :\n\n${settings.publicUrl}${RESET_PAGE}#jeton=${token}\n\n` +
+      `Le lien ne sert qu’une fois. Les professionnels de santé peuvent aussi se connecter avec Pro Santé Connect.\n\n— maillage`,
+  });
+}
+
 /**
  * Sets a new password from a reset link: the link is used up, every open session of the account ends
  * (whoever had the old password is logged out), and the lockout is lifted.
