@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** Everything maillage reads from its environment, validated once at start. */
@@ -32,6 +33,18 @@ export interface Config {
   mailFrom: string;
   /** Minutes a password-reset link stays valid. */
   passwordResetMinutes: number;
+  /** Pro Santé Connect issuer (exact, as its discovery document states it); unset: PSC login is off. */
+  pscIssuer: string | undefined;
+  pscClientId: string | undefined;
+  pscClientSecret: string | undefined;
+  /** Scopes asked of Pro Santé Connect. */
+  pscScope: string;
+  /** The only authentication level accepted in the ID token's `acr`, also asked as `acr_values`. */
+  pscAcr: string;
+  /** Where uploaded files (training videos) are kept; `<dataDir>/fichiers` by default. Back it up with the database. */
+  uploadDir: string;
+  /** Largest training video accepted, in bytes. */
+  videoMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -97,6 +110,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     );
   }
   const mailFrom = env.MAIL_FROM?.trim() || 'maillage <ne-pas-repondre@localhost>';
+  const psc = proSanteConnect(env, nodeEnv, problems);
+  const uploadDir = path.resolve(cwd, env.MAILLAGE_UPLOAD_DIR?.trim() || path.join(dataDir, 'fichiers'));
+  if (fs.existsSync(uploadDir) && !fs.statSync(uploadDir).isDirectory()) {
+    problems.push(`MAILLAGE_UPLOAD_DIR vaut « ${uploadDir} » : c’est un fichier, attendu un dossier (créé s’il n’existe pas).`);
+  }
+  const videoMaxBytes = integer(env, 'MAILLAGE_VIDEO_MAX_MB', 500, 1, 10_240, problems) * 1_048_576;
 
   let publicUrl = env.PUBLIC_URL?.trim() || `http://localhost:${port || 3000}`;
   try {
@@ -127,7 +146,51 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     smtpUrl,
     mailFrom,
     passwordResetMinutes,
+    ...psc,
+    uploadDir,
+    videoMaxBytes,
   };
+}
+
+/**
+ * Pro Santé Connect: off without PSC_ISSUER; with it, client id and secret are required, and the issuer must be
+ * HTTPS in production (plain HTTP is for a local test provider).
+ */
+function proSanteConnect(
+  env: Env,
+  nodeEnv: string,
+  problems: string[],
+): Pick<Config, 'pscIssuer' | 'pscClientId' | 'pscClientSecret' | 'pscScope' | 'pscAcr'> {
+  const pscIssuer = env.PSC_ISSUER?.trim() || undefined;
+  const pscClientId = env.PSC_CLIENT_ID?.trim() || undefined;
+  const pscClientSecret = env.PSC_CLIENT_SECRET?.trim() || undefined;
+  const pscScope = (env.PSC_SCOPE?.trim() || 'openid scope_all').replace(/\s+/g, ' ');
+  const pscAcr = env.PSC_ACR?.trim() || 'eidas1';
+  if (pscIssuer !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(pscIssuer);
+    } catch {
+      problems.push(
+        `PSC_ISSUER vaut « ${pscIssuer} » : attendu une URL complète, par exemple ` +
+          'https://auth.esw.esante.gouv.fr/auth/realms/esante-wallet.',
+      );
+    }
+    if (url && url.protocol !== 'https:' && !(url.protocol === 'http:' && nodeEnv !== 'production')) {
+      problems.push('PSC_ISSUER doit commencer par https:// (http:// n’est accepté qu’en dehors de la production).');
+    }
+    if (pscClientId === undefined) problems.push('PSC_CLIENT_ID est obligatoire quand PSC_ISSUER est renseigné.');
+    if (pscClientSecret === undefined) {
+      problems.push('PSC_CLIENT_SECRET est obligatoire quand PSC_ISSUER est renseigné.');
+    }
+  }
+  if (!pscScope.split(' ').includes('openid')) {
+    problems.push(`PSC_SCOPE vaut « ${pscScope} » : il doit contenir openid (par défaut « openid scope_all »).`);
+  }
+  if (!/^[A-Za-z0-9._:-]{1,100}$/.test(pscAcr)) {
+    problems.push(`PSC_ACR vaut « ${pscAcr} » : attendu un niveau d’authentification comme eidas1.`);
+  }
+  return { pscIssuer, pscClientId, pscClientSecret, pscScope, pscAcr };
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
