@@ -155,6 +155,17 @@ const EXPECTATIONS: Record<string, Expectation> = {
       url: `/api/accounts/${ctx.effecteurAccountId}/grants/coordinator/${ctx.territoryId}`,
     }),
   },
+  'GET /api/accounts/enrolments': { who: { access: 'roles', roles: ['national-admin', 'account-admin'] } },
+  'POST /api/accounts/:id/enrolment': {
+    who: { access: 'roles', roles: ['national-admin', 'account-admin'] },
+    // No enrolment request for this account: reached, then 404 from the use case.
+    allowedAlso: [404],
+    call: (ctx) => ({
+      method: 'POST',
+      url: `/api/accounts/${ctx.effecteurAccountId}/enrolment`,
+      payload: { decision: 'reject' },
+    }),
+  },
   'GET /api/audit/events': { who: { access: 'roles', roles: ['national-admin', 'account-admin'] } },
   'GET /api/audit/events.csv': { who: { access: 'roles', roles: ['national-admin', 'account-admin'] } },
   // Outside production only (this walk runs as development); production answers 404.

@@ -138,8 +138,9 @@ export async function updateAccount(
 }
 
 /**
- * Deactivates (every open session ends at once), reactivates, or validates a pending enrolment. An
- * administrator cannot deactivate his own account (someone must remain able to act).
+ * Deactivates (every open session ends at once) or reactivates an account. A pending self-enrolment is decided
+ * through its request (decidePscEnrolment), which grants the profile too. An administrator cannot deactivate
+ * his own account (someone must remain able to act).
  */
 export async function changeAccountStatus(
   db: Executor,
@@ -155,6 +156,13 @@ export async function changeAccountStatus(
     );
   }
   const before = await getAccount(db, actor, accountId);
+  if (before.status === 'pending') {
+    throw new AppError(
+      'conflict',
+      'Ce compte attend la validation de son inscription : validez-la ou refusez-la depuis la liste des inscriptions, ' +
+        'qui lui attribue aussi son profil.',
+    );
+  }
   await inTransaction(db, async (tx) => {
     await setAccountStatus(tx, accountId, status);
     const ended = status === 'disabled' ? await revokeAllSessions(tx, accountId) : 0;

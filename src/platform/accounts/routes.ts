@@ -10,6 +10,7 @@ import {
   searchAccounts,
   updateAccount,
 } from './administration.ts';
+import { decidePscEnrolment, listPscEnrolments } from '../auth/psc/service.ts';
 import { createAccount } from './service.ts';
 
 const RoleId = Type.Unsafe<Role>({ type: 'string', enum: [...ROLES], description: 'Profil' });
@@ -201,5 +202,65 @@ export const accountRoutes: ModuleRoutes = async (app, { deps }) => {
         role: request.params.role,
         territoryId: request.params.territoryId,
       }),
+  );
+
+  const Enrolment = Type.Object({
+    accountId: Uuid,
+    displayName: Type.String(),
+    email: Type.String(),
+    nationalId: Type.String(),
+    requestedRole: RoleId,
+    territoryId: Nullable(Uuid),
+    territoryName: Nullable(Type.String()),
+    candidateTerritoryIds: Type.Array(Uuid),
+    practice: Type.Unknown({
+      description: 'Exercices déclarés par Pro Santé Connect (professions, savoir-faire, structures)',
+    }),
+    status: Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('rejected')]),
+    requestedAt: Type.String({ format: 'date-time' }),
+    decidedAt: Nullable(Type.String({ format: 'date-time' })),
+  });
+  const toJson = (e: Awaited<ReturnType<typeof listPscEnrolments>>[number]) => ({
+    ...e,
+    requestedAt: e.requestedAt.toISOString(),
+    decidedAt: e.decidedAt?.toISOString() ?? null,
+  });
+
+  app.get(
+    '/enrolments',
+    {
+      schema: {
+        tags: ['administration'],
+        summary: 'Inscriptions par Pro Santé Connect en attente de validation (sur mes territoires)',
+        querystring: Type.Object(
+          {
+            status: Type.Optional(
+              Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('rejected')]),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Array(Enrolment) },
+      },
+    },
+    async (request) => (await listPscEnrolments(db, request.actor, request.query.status)).map(toJson),
+  );
+
+  app.post(
+    '/:id/enrolment',
+    {
+      schema: {
+        tags: ['administration'],
+        summary: 'Valider (profil effecteur sur un territoire) ou refuser une inscription Pro Santé Connect',
+        params: Type.Object({ id: Uuid }),
+        body: Type.Object(
+          { decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]), territoryId: Type.Optional(Uuid) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Enrolment },
+      },
+    },
+    async (request) =>
+      toJson(await decidePscEnrolment(db, request.actor, { accountId: request.params.id, ...request.body })),
   );
 };

@@ -481,6 +481,8 @@ export async function decidePscEnrolment(
   actor: Actor,
   input: { accountId: string; decision: 'approve' | 'reject'; territoryId?: string },
 ): Promise<PscEnrolment> {
+  // Who may decide any enrolment at all, before saying whether this one exists.
+  await authorize(db, actor, 'account.manage', { objectType: 'account', objectId: input.accountId });
   const request = await findEnrolmentRequest(db, input.accountId);
   if (!request) throw new AppError('not-found', 'Cette demande d’inscription est introuvable.');
   const subject = { objectType: 'account', objectId: input.accountId };
