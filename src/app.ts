@@ -36,6 +36,12 @@ export type App = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    registeredRoutes: readonly { method: string; url: string }[];
+  }
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 export const DEFAULT_WEB_ROOT = path.resolve(import.meta.dirname, '../web/dist');
@@ -68,6 +74,15 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
 
   const webRoot = deps.webRoot === undefined ? DEFAULT_WEB_ROOT : deps.webRoot;
   const webBuilt = webRoot !== null && fs.existsSync(path.join(webRoot, 'index.html'));
+
+  // Every route registered, for the access-matrix test that must cover each one.
+  const routes: { method: string; url: string }[] = [];
+  app.decorate('registeredRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url });
+    }
+  });
 
   installErrorHandling(app, {
     fallback: (request, reply) => webBuilt && serveWebApp(request, reply),
