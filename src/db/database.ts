@@ -173,7 +173,8 @@ export function quoteIdent(name: string): string {
 }
 
 function describe(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
+  // Callers end the sentence themselves: a cause ending in a period would print « info.. ».
+  return (cause instanceof Error ? cause.message : String(cause)).replace(/[\s.]+$/, '');
 }
 
 function describePgError(cause: unknown): string {

@@ -34,3 +34,12 @@ export function pick<T>(random: () => number, items: readonly T[]): T {
   if (items.length === 0) throw new Error('pick: liste vide');
   return items[Math.floor(random() * items.length)]!;
 }
+
+/** A UUID (version 4 layout) drawn from the seeded source: demo rows keep the same ids on every load. */
+export function seededUuid(random: () => number): string {
+  const bytes = Array.from({ length: 16 }, () => Math.floor(random() * 256));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
