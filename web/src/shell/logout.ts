@@ -17,13 +17,21 @@ export function useLogout() {
   const navigate = useNavigate();
   return useMutation({
     mutationFn: async () => {
+      // A Pro Santé Connect session also ends at the provider: ask where to go before ending ours.
+      const psc = await reachServer(api.POST('/api/auth/psc/logout'));
+      const endSessionUrl = psc.response.ok ? (psc.data?.endSessionUrl ?? null) : null;
       const result = await reachServer(api.POST('/api/auth/logout'));
       if (!result.response.ok && result.response.status !== 401) {
         throw ApiError.fromResponse(result.response, result.error);
       }
+      return endSessionUrl;
     },
-    onSuccess: () => {
+    onSuccess: (endSessionUrl) => {
       forgetSession(queryClient);
+      if (endSessionUrl) {
+        window.location.assign(endSessionUrl);
+        return;
+      }
       const state: LoginPageNotice = { notice: 'Vous êtes déconnecté.' };
       void navigate('/connexion', { state });
     },

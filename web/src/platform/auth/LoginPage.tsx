@@ -10,6 +10,7 @@ import { ROLE_LABELS } from '../../shell/roles.ts';
 import { metaQuery } from '../queries.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo-accounts.ts';
 import { safeReturnPath } from './helpers.ts';
+import { ProSanteConnectButton, pscRefusal } from './ProSanteConnect.tsx';
 import { CodeForm, Enrolment } from './second-factor.tsx';
 
 /**
@@ -33,7 +34,13 @@ export default function LoginPage() {
   let content;
   if (session.isPending) content = <p>Vérification de la session…</p>;
   else if (session.isError) content = <ErrorNotice error={session.error} />;
-  else if (session.data === null) content = <PasswordStep onAnswer={onAnswer} notice={state?.notice} />;
+  else if (session.data === null)
+    content = (
+      <>
+        <ProSanteConnectButton target={target} />
+        <PasswordStep onAnswer={onAnswer} notice={state?.notice ?? pscRefusal(params.get('psc'))} />
+      </>
+    );
   else if (session.data.secondFactorStep === 'verify')
     content = <VerifyStep session={session.data} onAnswer={onAnswer} />;
   else if (session.data.secondFactorStep === 'enrol')
