@@ -11,7 +11,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** PGlite: a gzipped data folder, migrated once, that each worker loads. */
     pgliteTemplate: string;
-    /** PostgreSQL: the schema this run migrated and will drop. */
+    /** PostgreSQL: the prefix of the schemas this run migrated (one per worker, `<prefix>_w<n>`) and will drop. */
     postgresSchema: string;
     postgresUrl: string;
   }
@@ -25,20 +25,27 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (process.env.MAILLAGE_TEST_LIST_ONLY) return async () => {};
   if (testDatabaseKind() === 'postgres') {
+    // One schema per worker: rows a test writes (uncommitted) would otherwise make another worker's test
+    // wait on the same unique keys.
     const url = process.env.TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
-    const schema = `maillage_test_${Date.now().toString(36)}_${process.pid}`;
+    const base = `maillage_test_${Date.now().toString(36)}_${process.pid}`;
+    const workers = Math.max(1, Number(project.config.maxWorkers) || 2);
+    const schemas = Array.from({ length: workers }, (_, i) => `${base}_w${i + 1}`);
     const admin = await openPostgres(url, { max: 1 });
-    await sql`create schema ${sql.id(schema)}`.execute(admin.db);
+    for (const schema of schemas) await sql`create schema ${sql.id(schema)}`.execute(admin.db);
     await admin.close();
-    const handle = await openPostgres(url, { schema, max: 1 });
-    await migrateToLatest(handle.db);
-    await handle.close();
-    project.provide('postgresSchema', schema);
+    for (const schema of schemas) {
+      const handle = await openPostgres(url, { schema, max: 1 });
+      await migrateToLatest(handle.db);
+      await handle.close();
+    }
+    project.provide('postgresSchema', base);
     project.provide('postgresUrl', url);
     project.provide('pgliteTemplate', '');
     return async () => {
       const admin = await openPostgres(url, { max: 1 });
-      await sql.raw(`drop schema if exists ${quoteIdent(schema)} cascade`).execute(admin.db);
+      for (const schema of schemas)
+        await sql.raw(`drop schema if exists ${quoteIdent(schema)} cascade`).execute(admin.db);
       await admin.close();
     };
   }

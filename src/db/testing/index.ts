@@ -16,10 +16,9 @@ let shared: Promise<DatabaseHandle> | undefined;
 export function workerDatabase(): Promise<DatabaseHandle> {
   shared ??= (async () => {
     if (testDatabaseKind() === 'postgres') {
-      return openPostgres(inject('postgresUrl'), {
-        schema: inject('postgresSchema'),
-        max: 4,
-      });
+      // Each worker has its own migrated schema (global-setup.ts); VITEST_POOL_ID runs from 1 to maxWorkers.
+      const worker = process.env.VITEST_POOL_ID ?? '1';
+      return openPostgres(inject('postgresUrl'), { schema: `${inject('postgresSchema')}_w${worker}`, max: 4 });
     }
     const template = fs.readFileSync(inject('pgliteTemplate'));
     return openPglite(undefined, { loadDataDir: new Blob([template]) });
