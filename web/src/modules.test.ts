@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { navigationFor, webModules, type WebModule } from './modules.tsx';
+import { groupByArea, navigationFor, webModules, type WebModule } from './modules.tsx';
 import { canOpen } from './shell/access.ts';
 import type { CurrentUser } from './shell/current-user.ts';
 import type { Role } from './shell/roles.ts';
@@ -103,5 +103,64 @@ describe('the registry', () => {
     }
     expect(byPath.get('/compte')).toMatchObject({ access: 'signed-in', navigation: 'none' });
     expect(byPath.get('/dev/courriels')).toMatchObject({ navigation: 'footer', outsideProductionOnly: true });
+  });
+});
+
+describe('navigation areas', () => {
+  const areaRegistry: WebModule[] = [
+    {
+      name: 'mixed',
+      pages: [
+        { path: '/', label: 'Accueil', access: 'public', load: page },
+        { path: '/admin/a', label: 'A', access: ['national-admin'], area: 'Administration', load: page },
+        { path: '/appels', label: 'Appels', access: ['regulator'], load: page },
+        {
+          path: '/admin/b',
+          label: 'B',
+          access: ['national-admin', 'territorial-referent'],
+          area: 'Administration',
+          load: page,
+        },
+      ],
+    },
+  ];
+  const entries = (user: CurrentUser | null) =>
+    groupByArea(navigationFor(areaRegistry, user, 'main')).map((entry) =>
+      entry.kind === 'page' ? entry.page.label : `${entry.label}: ${entry.pages.map((p) => p.label).join(', ')}`,
+    );
+
+  test('an area gathers its pages where its first page stands; the others keep their place', () => {
+    expect(entries(userWith('national-admin', 'regulator'))).toEqual(['Accueil', 'Administration: A, B', 'Appels']);
+  });
+
+  test('an area lists only the pages the user may open, and is absent when none', () => {
+    expect(entries(userWith('territorial-referent'))).toEqual(['Accueil', 'Administration: B']);
+    expect(entries(userWith('regulator'))).toEqual(['Accueil', 'Appels']);
+    expect(entries(null)).toEqual(['Accueil']);
+  });
+
+  test('the administration space: accounts and usage for the referent too, the audit log for administrators only', () => {
+    const area = (role: Role) =>
+      groupByArea(navigationFor(webModules, userWith(role), 'main')).find((e) => e.kind === 'area');
+    const labels = (role: Role) => {
+      const found = area(role);
+      return found?.kind === 'area' ? found.pages.map((p) => p.path) : [];
+    };
+    expect(labels('national-admin')).toEqual([
+      '/administration/comptes',
+      '/administration/usage',
+      '/administration/audit',
+    ]);
+    expect(labels('account-admin')).toEqual(labels('national-admin'));
+    expect(labels('territorial-referent')).toEqual(['/administration/comptes', '/administration/usage']);
+    for (const role of ['regulator', 'osnp-operator', 'effecteur', 'agency-reader'] as const) {
+      expect(area(role), role).toBeUndefined();
+    }
+    const byPath = new Map(webModules.flatMap((m) => m.pages).map((p) => [p.path, p]));
+    expect(byPath.get('/administration/comptes/nouveau')).toMatchObject({
+      navigation: 'none',
+      access: ['national-admin', 'account-admin'],
+    });
+    expect(byPath.get('/administration/comptes/:id')).toMatchObject({ navigation: 'none' });
   });
 });

@@ -17,6 +17,11 @@ export interface PageDefinition {
    * work), or nowhere (pages reached from another one, such as a detail page).
    */
   navigation?: 'main' | 'footer' | 'none';
+  /**
+   * The area of the main navigation the page is listed under (`Administration`): the header shows an area
+   * as one entry that opens the list of its pages. Pages without one are listed on their own.
+   */
+  area?: string;
   /** Listed only when the instance is not in production (developers' tools); the page says so there. */
   outsideProductionOnly?: boolean;
   /** The page's component, loaded when first opened so each module stays out of the others' download. */
@@ -60,6 +65,13 @@ export const webModules: WebModule[] = [
         load: () => import('./platform/auth/ForgotPasswordPage.tsx'),
       },
       {
+        path: '/connexion/psc-en-attente',
+        label: 'Inscription en attente',
+        access: 'public',
+        navigation: 'none',
+        load: () => import('./platform/auth/PscPendingPage.tsx'),
+      },
+      {
         path: '/connexion/nouveau-mot-de-passe',
         label: 'Nouveau mot de passe',
         access: 'public',
@@ -73,6 +85,87 @@ export const webModules: WebModule[] = [
         access: 'signed-in',
         navigation: 'none',
         load: () => import('./platform/auth/AccountPage.tsx'),
+      },
+    ],
+  },
+  {
+    name: 'admin',
+    pages: [
+      {
+        path: '/administration/comptes',
+        label: 'Comptes',
+        access: ['national-admin', 'account-admin', 'territorial-referent'],
+        area: 'Administration',
+        load: () => import('./admin/AccountsPage.tsx'),
+      },
+      // Reached from the list of accounts.
+      {
+        path: '/administration/comptes/nouveau',
+        label: 'Nouveau compte',
+        access: ['national-admin', 'account-admin'],
+        navigation: 'none',
+        load: () => import('./admin/NewAccountPage.tsx'),
+      },
+      {
+        path: '/administration/comptes/:id',
+        label: 'Compte',
+        access: ['national-admin', 'account-admin', 'territorial-referent'],
+        navigation: 'none',
+        load: () => import('./admin/AccountPage.tsx'),
+      },
+      {
+        path: '/administration/usage',
+        label: 'Usage par profil',
+        access: ['national-admin', 'account-admin', 'territorial-referent'],
+        area: 'Administration',
+        load: () => import('./admin/UsagePage.tsx'),
+      },
+      {
+        path: '/administration/audit',
+        label: 'Journal d’audit',
+        access: ['national-admin', 'account-admin'],
+        area: 'Administration',
+        load: () => import('./admin/AuditPage.tsx'),
+      },
+    ],
+  },
+  {
+    name: 'training',
+    pages: [
+      {
+        path: '/formation',
+        label: 'Formation',
+        access: 'signed-in',
+        load: () => import('./platform/training/TrainingPage.tsx'),
+      },
+      // Reached from Formation: a guide (its own title becomes the window's), and the managers' pages.
+      {
+        path: '/formation/guides/:ref',
+        label: 'Guide de formation',
+        access: 'signed-in',
+        navigation: 'none',
+        load: () => import('./platform/training/GuidePage.tsx'),
+      },
+      {
+        path: '/formation/gestion',
+        label: 'Gérer la formation',
+        access: ['national-admin'],
+        navigation: 'none',
+        load: () => import('./platform/training/ManagePage.tsx'),
+      },
+      {
+        path: '/formation/gestion/guides/nouveau',
+        label: 'Écrire un guide',
+        access: ['national-admin'],
+        navigation: 'none',
+        load: () => import('./platform/training/GuideEditorPage.tsx'),
+      },
+      {
+        path: '/formation/gestion/guides/:ref',
+        label: 'Modifier un guide',
+        access: ['national-admin'],
+        navigation: 'none',
+        load: () => import('./platform/training/GuideEditorPage.tsx'),
       },
     ],
   },
@@ -109,4 +202,31 @@ export function navigationFor(
         canOpen(page.access, user) &&
         (!page.outsideProductionOnly || (environment !== undefined && environment !== 'production')),
     );
+}
+
+/** One entry of the main navigation: a page on its own, or an area and the pages listed under it. */
+export type NavigationEntry =
+  { kind: 'page'; page: PageDefinition } | { kind: 'area'; label: string; pages: PageDefinition[] };
+
+/**
+ * Gathers the pages of an area into one entry, placed where its first page is; the others stay in order.
+ * An area none of whose pages the user may open is absent, as its pages are.
+ */
+export function groupByArea(pages: readonly PageDefinition[]): NavigationEntry[] {
+  const entries: NavigationEntry[] = [];
+  const areas = new Map<string, { kind: 'area'; label: string; pages: PageDefinition[] }>();
+  for (const page of pages) {
+    if (page.area === undefined) {
+      entries.push({ kind: 'page', page });
+      continue;
+    }
+    let area = areas.get(page.area);
+    if (!area) {
+      area = { kind: 'area', label: page.area, pages: [] };
+      areas.set(page.area, area);
+      entries.push(area);
+    }
+    area.pages.push(page);
+  }
+  return entries;
 }

@@ -83,6 +83,30 @@ describe('administration space', () => {
     expect(denied.rows[0]!.n).toBeGreaterThanOrEqual(1);
   });
 
+  test('nor give anyone the national administrator’s role on his own territory (it would reach everywhere)', async () => {
+    const ids = await setUp();
+    const headers = await as('admin41@exemple.fr');
+    const res = await app!.inject({
+      method: 'POST',
+      url: `/api/accounts/${ids.regul41}/grants`,
+      headers,
+      payload: { role: 'national-admin', territoryId: ids.t41 },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().detail).toBe('Le profil d’administrateur national s’attribue sur le territoire national.');
+    const asNational = await app!.inject({
+      method: 'POST',
+      url: `/api/accounts/${ids.regul41}/grants`,
+      headers,
+      payload: { role: 'national-admin', territoryId: ids.national },
+    });
+    expect([403, 404]).toContain(asNational.statusCode);
+    const grants = await sql<{
+      role: string;
+    }>`select role from account_grant where account_id = ${ids.regul41}`.execute(t.db);
+    expect(grants.rows.map((g) => g.role)).toEqual(['regulator']);
+  });
+
   test('deactivating an account ends its sessions at once; reactivating lets it log in again', async () => {
     const ids = await setUp();
     const regulator = await as('regul41@exemple.fr');

@@ -36,7 +36,7 @@ export interface NewAccount {
 
 /**
  * May the actor give this role on this territory? He must manage accounts there, and a role on the national
- * territory (which reaches everywhere) needs a national administrator. Whether the territory is the national
+ * territory, or the national administrator's role (both reach everywhere), needs a national administrator. Whether the territory is the national
  * one is read from the database, never taken from the caller.
  */
 export async function authorizeGrant(
@@ -50,8 +50,16 @@ export async function authorizeGrant(
       { field: 'territoryId', message: 'Territoire inconnu.' },
     ]);
   }
+  // The national administrator's role reaches everywhere whatever its territory: it only exists on the national one.
+  if (grant.role === 'national-admin' && kind !== 'national') {
+    throw new AppError(
+      'validation-failed',
+      'Le profil d’administrateur national s’attribue sur le territoire national.',
+      [{ field: 'territoryId', message: 'Choisissez le territoire national.' }],
+    );
+  }
   await authorize(db, actor, 'account.manage', { territoryIds: [grant.territoryId] }, 'Ce territoire');
-  if (kind === 'national') await authorize(db, actor, 'account.grant-national');
+  if (kind === 'national' || grant.role === 'national-admin') await authorize(db, actor, 'account.grant-national');
 }
 
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useRef, type RefObject } from 'react';
-import { Link, NavLink, Outlet, useLocation } from 'react-router';
-import { navigationFor, webModules } from '../modules.tsx';
+import { useEffect, useId, useRef, useState, type RefObject } from 'react';
+import { Link, matchPath, NavLink, Outlet, useLocation } from 'react-router';
+import { groupByArea, navigationFor, webModules, type PageDefinition } from '../modules.tsx';
 import { metaQuery } from '../platform/queries.ts';
 import { useCurrentUser, type Session } from './current-user.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
@@ -33,13 +33,17 @@ export function Layout() {
         </Link>
         <nav className="site-header__nav" aria-label="Navigation principale">
           <ul>
-            {navigationFor(webModules, user, 'main').map((page) => (
-              <li key={page.path}>
-                <NavLink to={page.path} end={page.path === '/'}>
-                  {page.label}
-                </NavLink>
-              </li>
-            ))}
+            {groupByArea(navigationFor(webModules, user, 'main')).map((entry) =>
+              entry.kind === 'page' ? (
+                <li key={entry.page.path}>
+                  <NavLink to={entry.page.path} end={entry.page.path === '/'}>
+                    {entry.page.label}
+                  </NavLink>
+                </li>
+              ) : (
+                <NavArea key={`area-${entry.label}`} label={entry.label} pages={entry.pages} />
+              ),
+            )}
           </ul>
         </nav>
         <UserArea user={user} />
@@ -62,6 +66,74 @@ export function Layout() {
         </nav>
       </footer>
     </>
+  );
+}
+
+/**
+ * An area of the navigation (Administration): a button that shows or hides the list of its pages, below
+ * it, over the content (the disclosure pattern, not a menu: Tab goes through the links). It closes on
+ * Escape (focus back on the button), when focus or a click goes elsewhere, and after a page is chosen.
+ * The button says when the current page is one of the area's, in words as well as by its bar.
+ */
+function NavArea({ label, pages }: { label: string; pages: PageDefinition[] }) {
+  const [open, setOpen] = useState(false);
+  const listId = useId();
+  const itemRef = useRef<HTMLLIElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const { pathname } = useLocation();
+  const current = pages.some((page) => matchPath({ path: page.path, end: false }, pathname) !== null);
+
+  // A page chosen (or any navigation): the list closes.
+  useEffect(() => setOpen(false), [pathname]);
+
+  useEffect(() => {
+    if (!open) return;
+    const closeIfOutside = (event: Event) => {
+      if (event.target instanceof Node && !itemRef.current?.contains(event.target)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', closeIfOutside);
+    document.addEventListener('focusin', closeIfOutside);
+    return () => {
+      document.removeEventListener('pointerdown', closeIfOutside);
+      document.removeEventListener('focusin', closeIfOutside);
+    };
+  }, [open]);
+
+  return (
+    <li
+      ref={itemRef}
+      className="nav-area"
+      onKeyDown={(event) => {
+        if (event.key === 'Escape' && open) {
+          setOpen(false);
+          buttonRef.current?.focus();
+        }
+      }}
+    >
+      <button
+        ref={buttonRef}
+        type="button"
+        className={current ? 'nav-area__button nav-area__button--current' : 'nav-area__button'}
+        aria-expanded={open}
+        aria-controls={listId}
+        onClick={() => setOpen((shown) => !shown)}
+      >
+        {label}
+        {current && <span className="visually-hidden"> (rubrique de la page en cours)</span>}
+        <span className="nav-area__chevron" aria-hidden="true">
+          {open ? '▴' : '▾'}
+        </span>
+      </button>
+      <ul id={listId} className="nav-area__list" hidden={!open}>
+        {pages.map((page) => (
+          <li key={page.path}>
+            <NavLink to={page.path} onClick={() => setOpen(false)}>
+              {page.label}
+            </NavLink>
+          </li>
+        ))}
+      </ul>
+    </li>
   );
 }
 

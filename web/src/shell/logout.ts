@@ -17,14 +17,15 @@ export function useLogout() {
   const navigate = useNavigate();
   return useMutation({
     mutationFn: async () => {
-      // A Pro Santé Connect session also ends at the provider: ask where to go before ending ours.
+      // A Pro Santé Connect session also ends at the provider: ask where to go. That route ends our session
+      // too (any session, PSC or not); only when it fails is the plain logout asked for.
       const psc = await reachServer(api.POST('/api/auth/psc/logout'));
-      const endSessionUrl = psc.response.ok ? (psc.data?.endSessionUrl ?? null) : null;
+      if (psc.response.ok) return psc.data?.endSessionUrl ?? null;
       const result = await reachServer(api.POST('/api/auth/logout'));
       if (!result.response.ok && result.response.status !== 401) {
         throw ApiError.fromResponse(result.response, result.error);
       }
-      return endSessionUrl;
+      return null;
     },
     onSuccess: (endSessionUrl) => {
       forgetSession(queryClient);
