@@ -1,8 +1,13 @@
 import { Command } from 'commander';
 import { loadConfig } from './config.ts';
+import { registerBackupCommands } from './db/backup-cli.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { openConfiguredDatabase } from './db/open.ts';
+import { registerDemoCommands } from './demo/cli.ts';
+import { registerAuditCommands } from './platform/audit/cli.ts';
 import { fail } from './platform/operator-errors.ts';
+import { registerTerritoryCommands } from './platform/territory/cli.ts';
+import { registerTrainingCommands } from './platform/training/cli.ts';
 
 /**
  * `npx maillage <command>`. Every command that opens the embedded database takes its lock, so it refuses
@@ -24,6 +29,12 @@ export function buildCli(): Command {
         );
       });
     });
+
+  registerBackupCommands(program);
+  registerTerritoryCommands(program);
+  registerDemoCommands(program);
+  registerAuditCommands(program);
+  registerTrainingCommands(program);
 
   return program;
 }

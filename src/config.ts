@@ -113,7 +113,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const psc = proSanteConnect(env, nodeEnv, problems);
   const uploadDir = path.resolve(cwd, env.MAILLAGE_UPLOAD_DIR?.trim() || path.join(dataDir, 'fichiers'));
   if (fs.existsSync(uploadDir) && !fs.statSync(uploadDir).isDirectory()) {
-    problems.push(`MAILLAGE_UPLOAD_DIR vaut « ${uploadDir} » : c’est un fichier, attendu un dossier (créé s’il n’existe pas).`);
+    problems.push(
+      `MAILLAGE_UPLOAD_DIR vaut « ${uploadDir} » : c’est un fichier, attendu un dossier (créé s’il n’existe pas).`,
+    );
   }
   const videoMaxBytes = integer(env, 'MAILLAGE_VIDEO_MAX_MB', 500, 1, 10_240, problems) * 1_048_576;
 

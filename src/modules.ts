@@ -7,6 +7,7 @@ import { auditRoutes } from './platform/audit/routes.ts';
 import { devMailRoutes } from './platform/mail/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { TERRITORY_TAG, territoryRoutes } from './platform/territory/routes.ts';
+import { TRAINING_TAG, trainingRoutes } from './platform/training/routes.ts';
 
 /**
  * The modules the application is made of. Each brings its HTTP routes (a Fastify plugin) and its
@@ -46,6 +47,7 @@ export const modules: ModuleDefinition[] = [
     tags: [{ name: 'audit', description: 'Journal d’audit : recherche et export' }],
     routes: auditRoutes,
   },
+  { name: 'training', prefix: '/api/training', tags: [TRAINING_TAG], routes: trainingRoutes },
   {
     name: 'dev-mail',
     prefix: '/api/dev',

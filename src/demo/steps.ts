@@ -1,5 +1,7 @@
 import type { Executor } from '../db/database.ts';
+import { directoryDemoStep } from '../directory/demo.ts';
 import { accountsDemoStep } from '../platform/accounts/demo.ts';
+import { trainingDemoStep } from '../platform/training/demo.ts';
 import type { DemoContext } from './context.ts';
 
 /**
@@ -15,4 +17,4 @@ export interface DemoStep {
  * The modules' demo steps, in order (the directory before the accounts that refer to its professionals…).
  * Each step gets its own random stream, seeded by its name: adding a step leaves the others' data as it was.
  */
-export const demoSteps: DemoStep[] = [accountsDemoStep];
+export const demoSteps: DemoStep[] = [directoryDemoStep, accountsDemoStep, trainingDemoStep];

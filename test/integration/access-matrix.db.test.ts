@@ -42,6 +42,9 @@ interface Context {
   effecteurAccountId: string;
 }
 
+/** An id no object has: routes on one answer 404 once the caller's rights are checked. */
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+
 const EXPECTATIONS: Record<string, Expectation> = {
   'GET /health/live': { who: { access: 'public' } },
   'GET /health/ready': { who: { access: 'public' } },
@@ -183,6 +186,95 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'GET /api/territories/:id': {
     who: { access: 'signed-in' },
     call: (ctx) => ({ url: `/api/territories/${ctx.territoryId}` }),
+  },
+  // Training space: every profile reads the guides and videos aimed at it; national administrators manage them.
+  // Guides and videos are national content: no territory scope. Ids unknown to the walk answer 404 once rights pass.
+  'GET /api/training/guides': { who: { access: 'signed-in' }, call: () => ({ url: '/api/training/guides?q=visite' }) },
+  'POST /api/training/guides': {
+    who: { access: 'roles', roles: ['national-admin'] },
+    call: () => ({
+      method: 'POST',
+      url: '/api/training/guides',
+      payload: { title: 'Guide de la visite', audience: ['tous'], bodyMarkdown: '## Visite', published: true },
+    }),
+  },
+  'GET /api/training/guides/:id': {
+    who: { access: 'signed-in' },
+    allowedAlso: [404],
+    call: () => ({ url: '/api/training/guides/guide-de-la-visite' }),
+  },
+  'PATCH /api/training/guides/:id': {
+    who: { access: 'roles', roles: ['national-admin'] },
+    allowedAlso: [404, 409],
+    call: () => ({ method: 'PATCH', url: '/api/training/guides/guide-de-la-visite', payload: { version: 1 } }),
+  },
+  'POST /api/training/guides/:id/archive': {
+    who: { access: 'roles', roles: ['national-admin'] },
+    allowedAlso: [404, 409],
+    call: () => ({ method: 'POST', url: `/api/training/guides/${UNKNOWN_ID}/archive` }),
+  },
+  'POST /api/training/guides/:id/restore': {
+    who: { access: 'roles', roles: ['national-admin'] },
+    allowedAlso: [404, 409],
+    call: () => ({ method: 'POST', url: `/api/training/guides/${UNKNOWN_ID}/restore` }),
+  },
+  'GET /api/training/shipped-guides': { who: { access: 'roles', roles: ['national-admin'] } },
+  'POST /api/training/shipped-guides/import': {
+    who: { access: 'roles', roles: ['national-admin'] },
+    call: () => ({ method: 'POST', url: '/api/training/shipped-guides/import' }),
+  },
+  'GET /api/training/limits': { who: { access: 'signed-in' } },
+  'GET /api/training/videos': { who: { access: 'signed-in' } },
+  'POST /api/training/videos': {
+    who: { access: 'roles', roles: ['national-admin'] },
+    // A JSON body instead of a file: rights pass, then the upload is refused before anything reaches the disk.
+    allowedCodes: ['unsupported-media-type'],
+    call: () => ({ method: 'POST', url: '/api/training/videos?title=Visite&audience=tous', payload: {} }),
+  },
+  'GET /api/training/videos/:id': {
+    who: { access: 'signed-in' },
+    allowedAlso: [404],
+    call: () => ({ url: `/api/training/videos/${UNKNOWN_ID}` }),
+  },
+  'PATCH /api/training/videos/:id': {
+    who: { access: 'roles', roles: ['national-admin'] },
+    allowedAlso: [404],
+    call: () => ({ method: 'PATCH', url: `/api/training/videos/${UNKNOWN_ID}`, payload: { title: 'Visite' } }),
+  },
+  'POST /api/training/videos/:id/archive': {
+    who: { access: 'roles', roles: ['national-admin'] },
+    allowedAlso: [404],
+    call: () => ({ method: 'POST', url: `/api/training/videos/${UNKNOWN_ID}/archive` }),
+  },
+  'POST /api/training/videos/:id/restore': {
+    who: { access: 'roles', roles: ['national-admin'] },
+    allowedAlso: [404],
+    call: () => ({ method: 'POST', url: `/api/training/videos/${UNKNOWN_ID}/restore` }),
+  },
+  'PUT /api/training/videos/:id/captions': {
+    who: { access: 'roles', roles: ['national-admin'] },
+    allowedAlso: [404],
+    call: () => ({
+      method: 'PUT',
+      url: `/api/training/videos/${UNKNOWN_ID}/captions`,
+      headers: { 'content-type': 'text/vtt' },
+      payload: 'WEBVTT\n',
+    }),
+  },
+  'DELETE /api/training/videos/:id/captions': {
+    who: { access: 'roles', roles: ['national-admin'] },
+    allowedAlso: [404],
+    call: () => ({ method: 'DELETE', url: `/api/training/videos/${UNKNOWN_ID}/captions` }),
+  },
+  'GET /api/training/videos/:id/captions': {
+    who: { access: 'signed-in' },
+    allowedAlso: [404],
+    call: () => ({ url: `/api/training/videos/${UNKNOWN_ID}/captions` }),
+  },
+  'GET /api/training/videos/:id/content': {
+    who: { access: 'signed-in' },
+    allowedAlso: [404],
+    call: () => ({ url: `/api/training/videos/${UNKNOWN_ID}/content`, headers: { range: 'bytes=0-99' } }),
   },
 };
 

@@ -17,6 +17,8 @@ export const ACTIONS = {
   'account.manage': 'Créer, modifier, désactiver des comptes et attribuer des rôles',
   'account.grant-national': 'Attribuer un rôle national',
   'audit.read': 'Consulter et exporter le journal d’audit',
+  'training.read': 'Consulter les guides et vidéos de formation de son profil',
+  'training.manage': 'Rédiger, publier et archiver les guides et vidéos de formation',
 } as const;
 
 export type Action = keyof typeof ACTIONS;
@@ -45,4 +47,8 @@ export const PERMISSIONS: Record<Action, Partial<Record<Role, Reach>>> = {
   'account.manage': { 'national-admin': 'everywhere', 'account-admin': 'territory' },
   'account.grant-national': { 'national-admin': 'everywhere' },
   'audit.read': { 'national-admin': 'everywhere', 'account-admin': 'territory' },
+  // Guides and videos describe the platform, the same in every territory: only a national role edits what every
+  // territory reads (an account administrator of one SAS must not rewrite another's guide).
+  'training.read': everyone('everywhere'),
+  'training.manage': { 'national-admin': 'everywhere' },
 };

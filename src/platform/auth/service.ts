@@ -73,7 +73,12 @@ export async function loginWithPassword(
     throw nowLocked ? lockedError(after.locked_until!) : wrong;
   }
   if (account.is_demo && settings.env === 'production') {
-    await audit(db, anonymous, { action: 'auth.login', outcome: 'denied', ...subject, details: { reason: 'demo-in-production' } });
+    await audit(db, anonymous, {
+      action: 'auth.login',
+      outcome: 'denied',
+      ...subject,
+      details: { reason: 'demo-in-production' },
+    });
     throw new AppError('account-disabled', 'Les comptes de démonstration sont désactivés en production.');
   }
   if (account.status !== 'active') {

@@ -4,6 +4,764 @@
  */
 
 export interface paths {
+  '/api/accounts/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Rechercher les comptes (filtres : profil, territoire, statut, nom, connexion) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Profil */
+          role?:
+            | 'national-admin'
+            | 'account-admin'
+            | 'territorial-referent'
+            | 'regulator'
+            | 'osnp-operator'
+            | 'effecteur'
+            | 'structure-manager'
+            | 'coordinator'
+            | 'agency-reader';
+          territoryId?: string;
+          status?: 'active' | 'disabled' | 'pending';
+          q?: string;
+          /** @description jamais connecté, connecté cette semaine, déjà connecté */
+          connected?: 'never' | 'this-week' | 'ever';
+          limit?: number;
+          offset?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              createdAt: string;
+              displayName: string;
+              email: string;
+              grants: {
+                /**
+                 * @description Profil
+                 * @enum {string}
+                 */
+                role:
+                  | 'national-admin'
+                  | 'account-admin'
+                  | 'territorial-referent'
+                  | 'regulator'
+                  | 'osnp-operator'
+                  | 'effecteur'
+                  | 'structure-manager'
+                  | 'coordinator'
+                  | 'agency-reader';
+                roleLabel: string;
+                /** Format: uuid */
+                territoryId: string;
+                territoryName: string;
+              }[];
+              /** Format: uuid */
+              id: string;
+              isDemo: boolean;
+              lastLoginAt: string | null;
+              lockedUntil: string | null;
+              nationalId: string | null;
+              secondFactorEnabled: boolean;
+              status: 'active' | 'disabled' | 'pending';
+            }[];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Créer un compte (sans mot de passe : une invitation est envoyée par courriel) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            displayName: string;
+            email: string;
+            familyName?: string;
+            givenName?: string;
+            grants: {
+              /**
+               * @description Profil
+               * @enum {string}
+               */
+              role:
+                | 'national-admin'
+                | 'account-admin'
+                | 'territorial-referent'
+                | 'regulator'
+                | 'osnp-operator'
+                | 'effecteur'
+                | 'structure-manager'
+                | 'coordinator'
+                | 'agency-reader';
+              /** Format: uuid */
+              territoryId: string;
+            }[];
+            nationalId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              createdAt: string;
+              displayName: string;
+              email: string;
+              grants: {
+                /**
+                 * @description Profil
+                 * @enum {string}
+                 */
+                role:
+                  | 'national-admin'
+                  | 'account-admin'
+                  | 'territorial-referent'
+                  | 'regulator'
+                  | 'osnp-operator'
+                  | 'effecteur'
+                  | 'structure-manager'
+                  | 'coordinator'
+                  | 'agency-reader';
+                roleLabel: string;
+                /** Format: uuid */
+                territoryId: string;
+                territoryName: string;
+              }[];
+              /** Format: uuid */
+              id: string;
+              isDemo: boolean;
+              lastLoginAt: string | null;
+              lockedUntil: string | null;
+              nationalId: string | null;
+              secondFactorEnabled: boolean;
+              status: 'active' | 'disabled' | 'pending';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/accounts/enrolments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Inscriptions par Pro Santé Connect en attente de validation (sur mes territoires) */
+    get: {
+      parameters: {
+        query?: {
+          status?: 'pending' | 'approved' | 'rejected';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              accountId: string;
+              candidateTerritoryIds: string[];
+              decidedAt: string | null;
+              displayName: string;
+              email: string;
+              nationalId: string;
+              /** @description Exercices déclarés par Pro Santé Connect (professions, savoir-faire, structures) */
+              practice: unknown;
+              /** Format: date-time */
+              requestedAt: string;
+              /**
+               * @description Profil
+               * @enum {string}
+               */
+              requestedRole:
+                | 'national-admin'
+                | 'account-admin'
+                | 'territorial-referent'
+                | 'regulator'
+                | 'osnp-operator'
+                | 'effecteur'
+                | 'structure-manager'
+                | 'coordinator'
+                | 'agency-reader';
+              status: 'pending' | 'approved' | 'rejected';
+              territoryId: string | null;
+              territoryName: string | null;
+            }[];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/accounts/usage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Usage par profil et territoire : comptes, déjà connectés, jamais connectés, connectés cette semaine */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              accounts: number;
+              connectedThisWeek: number;
+              everConnected: number;
+              neverConnected: number;
+              /**
+               * @description Profil
+               * @enum {string}
+               */
+              role:
+                | 'national-admin'
+                | 'account-admin'
+                | 'territorial-referent'
+                | 'regulator'
+                | 'osnp-operator'
+                | 'effecteur'
+                | 'structure-manager'
+                | 'coordinator'
+                | 'agency-reader';
+              roleLabel: string;
+              /** Format: uuid */
+              territoryId: string;
+              territoryName: string;
+            }[];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/accounts/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Un compte, ses rôles et territoires */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              createdAt: string;
+              displayName: string;
+              email: string;
+              grants: {
+                /**
+                 * @description Profil
+                 * @enum {string}
+                 */
+                role:
+                  | 'national-admin'
+                  | 'account-admin'
+                  | 'territorial-referent'
+                  | 'regulator'
+                  | 'osnp-operator'
+                  | 'effecteur'
+                  | 'structure-manager'
+                  | 'coordinator'
+                  | 'agency-reader';
+                roleLabel: string;
+                /** Format: uuid */
+                territoryId: string;
+                territoryName: string;
+              }[];
+              /** Format: uuid */
+              id: string;
+              isDemo: boolean;
+              lastLoginAt: string | null;
+              lockedUntil: string | null;
+              nationalId: string | null;
+              secondFactorEnabled: boolean;
+              status: 'active' | 'disabled' | 'pending';
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Modifier l’identité d’un compte */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            displayName?: string;
+            email?: string;
+            familyName?: string | null;
+            givenName?: string | null;
+            nationalId?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              createdAt: string;
+              displayName: string;
+              email: string;
+              grants: {
+                /**
+                 * @description Profil
+                 * @enum {string}
+                 */
+                role:
+                  | 'national-admin'
+                  | 'account-admin'
+                  | 'territorial-referent'
+                  | 'regulator'
+                  | 'osnp-operator'
+                  | 'effecteur'
+                  | 'structure-manager'
+                  | 'coordinator'
+                  | 'agency-reader';
+                roleLabel: string;
+                /** Format: uuid */
+                territoryId: string;
+                territoryName: string;
+              }[];
+              /** Format: uuid */
+              id: string;
+              isDemo: boolean;
+              lastLoginAt: string | null;
+              lockedUntil: string | null;
+              nationalId: string | null;
+              secondFactorEnabled: boolean;
+              status: 'active' | 'disabled' | 'pending';
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/accounts/{id}/enrolment': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Valider (profil effecteur sur un territoire) ou refuser une inscription Pro Santé Connect */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            decision: 'approve' | 'reject';
+            /** Format: uuid */
+            territoryId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              accountId: string;
+              candidateTerritoryIds: string[];
+              decidedAt: string | null;
+              displayName: string;
+              email: string;
+              nationalId: string;
+              /** @description Exercices déclarés par Pro Santé Connect (professions, savoir-faire, structures) */
+              practice: unknown;
+              /** Format: date-time */
+              requestedAt: string;
+              /**
+               * @description Profil
+               * @enum {string}
+               */
+              requestedRole:
+                | 'national-admin'
+                | 'account-admin'
+                | 'territorial-referent'
+                | 'regulator'
+                | 'osnp-operator'
+                | 'effecteur'
+                | 'structure-manager'
+                | 'coordinator'
+                | 'agency-reader';
+              status: 'pending' | 'approved' | 'rejected';
+              territoryId: string | null;
+              territoryName: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/accounts/{id}/grants': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Attribuer un profil sur un territoire */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description Profil
+             * @enum {string}
+             */
+            role:
+              | 'national-admin'
+              | 'account-admin'
+              | 'territorial-referent'
+              | 'regulator'
+              | 'osnp-operator'
+              | 'effecteur'
+              | 'structure-manager'
+              | 'coordinator'
+              | 'agency-reader';
+            /** Format: uuid */
+            territoryId: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              createdAt: string;
+              displayName: string;
+              email: string;
+              grants: {
+                /**
+                 * @description Profil
+                 * @enum {string}
+                 */
+                role:
+                  | 'national-admin'
+                  | 'account-admin'
+                  | 'territorial-referent'
+                  | 'regulator'
+                  | 'osnp-operator'
+                  | 'effecteur'
+                  | 'structure-manager'
+                  | 'coordinator'
+                  | 'agency-reader';
+                roleLabel: string;
+                /** Format: uuid */
+                territoryId: string;
+                territoryName: string;
+              }[];
+              /** Format: uuid */
+              id: string;
+              isDemo: boolean;
+              lastLoginAt: string | null;
+              lockedUntil: string | null;
+              nationalId: string | null;
+              secondFactorEnabled: boolean;
+              status: 'active' | 'disabled' | 'pending';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/accounts/{id}/grants/{role}/{territoryId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Retirer un profil sur un territoire */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          /** @description Profil */
+          role:
+            | 'national-admin'
+            | 'account-admin'
+            | 'territorial-referent'
+            | 'regulator'
+            | 'osnp-operator'
+            | 'effecteur'
+            | 'structure-manager'
+            | 'coordinator'
+            | 'agency-reader';
+          territoryId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              createdAt: string;
+              displayName: string;
+              email: string;
+              grants: {
+                /**
+                 * @description Profil
+                 * @enum {string}
+                 */
+                role:
+                  | 'national-admin'
+                  | 'account-admin'
+                  | 'territorial-referent'
+                  | 'regulator'
+                  | 'osnp-operator'
+                  | 'effecteur'
+                  | 'structure-manager'
+                  | 'coordinator'
+                  | 'agency-reader';
+                roleLabel: string;
+                /** Format: uuid */
+                territoryId: string;
+                territoryName: string;
+              }[];
+              /** Format: uuid */
+              id: string;
+              isDemo: boolean;
+              lastLoginAt: string | null;
+              lockedUntil: string | null;
+              nationalId: string | null;
+              secondFactorEnabled: boolean;
+              status: 'active' | 'disabled' | 'pending';
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/accounts/{id}/status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Désactiver (fin immédiate des sessions), réactiver ou valider un compte en attente */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            status: 'active' | 'disabled';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              createdAt: string;
+              displayName: string;
+              email: string;
+              grants: {
+                /**
+                 * @description Profil
+                 * @enum {string}
+                 */
+                role:
+                  | 'national-admin'
+                  | 'account-admin'
+                  | 'territorial-referent'
+                  | 'regulator'
+                  | 'osnp-operator'
+                  | 'effecteur'
+                  | 'structure-manager'
+                  | 'coordinator'
+                  | 'agency-reader';
+                roleLabel: string;
+                /** Format: uuid */
+                territoryId: string;
+                territoryName: string;
+              }[];
+              /** Format: uuid */
+              id: string;
+              isDemo: boolean;
+              lastLoginAt: string | null;
+              lockedUntil: string | null;
+              nationalId: string | null;
+              secondFactorEnabled: boolean;
+              status: 'active' | 'disabled' | 'pending';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/audit/events': {
     parameters: {
       query?: never;
@@ -1150,6 +1908,1163 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/training/guides': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Guides de mes profils (tous les guides, brouillons compris, pour un gestionnaire) ; recherche */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Mots cherchés dans le titre et le texte (accents ignorés) */
+          q?: string;
+          /** @description Profil visé, ou « tous » */
+          audience?:
+            | 'tous'
+            | 'national-admin'
+            | 'account-admin'
+            | 'territorial-referent'
+            | 'regulator'
+            | 'osnp-operator'
+            | 'effecteur'
+            | 'structure-manager'
+            | 'coordinator'
+            | 'agency-reader';
+          /** @description Gestionnaires : « only » liste les archives, « include » tout */
+          archived?: 'exclude' | 'only' | 'include';
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              archived: boolean;
+              audience: (
+                | 'tous'
+                | 'national-admin'
+                | 'account-admin'
+                | 'territorial-referent'
+                | 'regulator'
+                | 'osnp-operator'
+                | 'effecteur'
+                | 'structure-manager'
+                | 'coordinator'
+                | 'agency-reader'
+              )[];
+              excerpt: string | null;
+              /** Format: uuid */
+              id: string;
+              published: boolean;
+              /** @description Livré avec maillage (fichier du dépôt) */
+              shipped: boolean;
+              slug: string;
+              title: string;
+              /** Format: date-time */
+              updatedAt: string;
+              updatedBy: string;
+              version: number;
+            }[];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Écrire un guide (brouillon tant qu’il n’est pas publié) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            audience: (
+              | 'tous'
+              | 'national-admin'
+              | 'account-admin'
+              | 'territorial-referent'
+              | 'regulator'
+              | 'osnp-operator'
+              | 'effecteur'
+              | 'structure-manager'
+              | 'coordinator'
+              | 'agency-reader'
+            )[];
+            bodyMarkdown: string;
+            published?: boolean;
+            title: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              archived: boolean;
+              audience: (
+                | 'tous'
+                | 'national-admin'
+                | 'account-admin'
+                | 'territorial-referent'
+                | 'regulator'
+                | 'osnp-operator'
+                | 'effecteur'
+                | 'structure-manager'
+                | 'coordinator'
+                | 'agency-reader'
+              )[];
+              bodyMarkdown: string;
+              excerpt: string | null;
+              /** Format: uuid */
+              id: string;
+              published: boolean;
+              /** @description Livré avec maillage (fichier du dépôt) */
+              shipped: boolean;
+              slug: string;
+              title: string;
+              /** Format: date-time */
+              updatedAt: string;
+              updatedBy: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/training/guides/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Un guide et son texte Markdown */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Identifiant (UUID) ou adresse du guide (par exemple « regulateur ») */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              archived: boolean;
+              audience: (
+                | 'tous'
+                | 'national-admin'
+                | 'account-admin'
+                | 'territorial-referent'
+                | 'regulator'
+                | 'osnp-operator'
+                | 'effecteur'
+                | 'structure-manager'
+                | 'coordinator'
+                | 'agency-reader'
+              )[];
+              bodyMarkdown: string;
+              excerpt: string | null;
+              /** Format: uuid */
+              id: string;
+              published: boolean;
+              /** @description Livré avec maillage (fichier du dépôt) */
+              shipped: boolean;
+              slug: string;
+              title: string;
+              /** Format: date-time */
+              updatedAt: string;
+              updatedBy: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Modifier, publier ou dépublier un guide (la version précédente est conservée) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Identifiant (UUID) ou adresse du guide (par exemple « regulateur ») */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            audience?: (
+              | 'tous'
+              | 'national-admin'
+              | 'account-admin'
+              | 'territorial-referent'
+              | 'regulator'
+              | 'osnp-operator'
+              | 'effecteur'
+              | 'structure-manager'
+              | 'coordinator'
+              | 'agency-reader'
+            )[];
+            bodyMarkdown?: string;
+            published?: boolean;
+            title?: string;
+            /** @description Version de départ de la modification */
+            version: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              archived: boolean;
+              audience: (
+                | 'tous'
+                | 'national-admin'
+                | 'account-admin'
+                | 'territorial-referent'
+                | 'regulator'
+                | 'osnp-operator'
+                | 'effecteur'
+                | 'structure-manager'
+                | 'coordinator'
+                | 'agency-reader'
+              )[];
+              bodyMarkdown: string;
+              excerpt: string | null;
+              /** Format: uuid */
+              id: string;
+              published: boolean;
+              /** @description Livré avec maillage (fichier du dépôt) */
+              shipped: boolean;
+              slug: string;
+              title: string;
+              /** Format: date-time */
+              updatedAt: string;
+              updatedBy: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/training/guides/{id}/archive': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Archiver un guide : il disparaît des listes, rien n’est effacé, il peut être restauré */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Identifiant (UUID) ou adresse du guide (par exemple « regulateur ») */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              archived: boolean;
+              audience: (
+                | 'tous'
+                | 'national-admin'
+                | 'account-admin'
+                | 'territorial-referent'
+                | 'regulator'
+                | 'osnp-operator'
+                | 'effecteur'
+                | 'structure-manager'
+                | 'coordinator'
+                | 'agency-reader'
+              )[];
+              bodyMarkdown: string;
+              excerpt: string | null;
+              /** Format: uuid */
+              id: string;
+              published: boolean;
+              /** @description Livré avec maillage (fichier du dépôt) */
+              shipped: boolean;
+              slug: string;
+              title: string;
+              /** Format: date-time */
+              updatedAt: string;
+              updatedBy: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/training/guides/{id}/restore': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Restaurer un guide archivé */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Identifiant (UUID) ou adresse du guide (par exemple « regulateur ») */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              archived: boolean;
+              audience: (
+                | 'tous'
+                | 'national-admin'
+                | 'account-admin'
+                | 'territorial-referent'
+                | 'regulator'
+                | 'osnp-operator'
+                | 'effecteur'
+                | 'structure-manager'
+                | 'coordinator'
+                | 'agency-reader'
+              )[];
+              bodyMarkdown: string;
+              excerpt: string | null;
+              /** Format: uuid */
+              id: string;
+              published: boolean;
+              /** @description Livré avec maillage (fichier du dépôt) */
+              shipped: boolean;
+              slug: string;
+              title: string;
+              /** Format: date-time */
+              updatedAt: string;
+              updatedBy: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/training/limits': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Limites des guides et des vidéos (taille maximale d’une vidéo…), vérifiées aussi par le serveur */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              captionsMaxBytes: number;
+              guideMaxCharacters: number;
+              titleMaxCharacters: number;
+              videoMaxBytes: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/training/shipped-guides': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Guides livrés avec cette version de maillage, et leur état ici */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              audience: (
+                | 'tous'
+                | 'national-admin'
+                | 'account-admin'
+                | 'territorial-referent'
+                | 'regulator'
+                | 'osnp-operator'
+                | 'effecteur'
+                | 'structure-manager'
+                | 'coordinator'
+                | 'agency-reader'
+              )[];
+              guideId: string | null;
+              slug: string;
+              status: 'absent' | 'current' | 'update-available' | 'modified-here' | 'archived' | 'slug-taken';
+              statusLabel: string;
+              title: string;
+            }[];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/training/shipped-guides/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Importer les guides livrés : ajoute les absents, met à jour ceux qui n’ont pas été modifiés ici, laisse les autres */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              audience: (
+                | 'tous'
+                | 'national-admin'
+                | 'account-admin'
+                | 'territorial-referent'
+                | 'regulator'
+                | 'osnp-operator'
+                | 'effecteur'
+                | 'structure-manager'
+                | 'coordinator'
+                | 'agency-reader'
+              )[];
+              guideId: string | null;
+              slug: string;
+              status: 'absent' | 'current' | 'update-available' | 'modified-here' | 'archived' | 'slug-taken';
+              statusLabel: string;
+              title: string;
+            }[];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/training/videos': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Vidéos de mes profils (toutes pour un gestionnaire) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Gestionnaires : « only » liste les archives, « include » tout */
+          archived?: 'exclude' | 'only' | 'include';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              archived: boolean;
+              audience: (
+                | 'tous'
+                | 'national-admin'
+                | 'account-admin'
+                | 'territorial-referent'
+                | 'regulator'
+                | 'osnp-operator'
+                | 'effecteur'
+                | 'structure-manager'
+                | 'coordinator'
+                | 'agency-reader'
+              )[];
+              captionsUrl: string | null;
+              contentUrl: string;
+              description: string;
+              durationSeconds: number | null;
+              hasCaptions: boolean;
+              /** Format: uuid */
+              id: string;
+              mime: 'video/mp4' | 'video/webm';
+              sizeBytes: number;
+              title: string;
+              /** Format: date-time */
+              uploadedAt: string;
+              uploadedBy: string;
+            }[];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Déposer une vidéo MP4 ou WebM : le fichier est le corps de la requête, les informations en paramètres
+     * @description Corps : le fichier tel quel (Content-Type video/mp4, video/webm ou application/octet-stream), le format étant reconnu à ses premiers octets. Taille maximale : MAILLAGE_VIDEO_MAX_MB.
+     */
+    post: {
+      parameters: {
+        query: {
+          title: string;
+          audience: (
+            | 'tous'
+            | 'national-admin'
+            | 'account-admin'
+            | 'territorial-referent'
+            | 'regulator'
+            | 'osnp-operator'
+            | 'effecteur'
+            | 'structure-manager'
+            | 'coordinator'
+            | 'agency-reader'
+          )[];
+          description?: string;
+          /** @description Durée en secondes */
+          durationSeconds?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              archived: boolean;
+              audience: (
+                | 'tous'
+                | 'national-admin'
+                | 'account-admin'
+                | 'territorial-referent'
+                | 'regulator'
+                | 'osnp-operator'
+                | 'effecteur'
+                | 'structure-manager'
+                | 'coordinator'
+                | 'agency-reader'
+              )[];
+              captionsUrl: string | null;
+              contentUrl: string;
+              description: string;
+              durationSeconds: number | null;
+              hasCaptions: boolean;
+              /** Format: uuid */
+              id: string;
+              mime: 'video/mp4' | 'video/webm';
+              sizeBytes: number;
+              title: string;
+              /** Format: date-time */
+              uploadedAt: string;
+              uploadedBy: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/training/videos/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Une vidéo (informations) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              archived: boolean;
+              audience: (
+                | 'tous'
+                | 'national-admin'
+                | 'account-admin'
+                | 'territorial-referent'
+                | 'regulator'
+                | 'osnp-operator'
+                | 'effecteur'
+                | 'structure-manager'
+                | 'coordinator'
+                | 'agency-reader'
+              )[];
+              captionsUrl: string | null;
+              contentUrl: string;
+              description: string;
+              durationSeconds: number | null;
+              hasCaptions: boolean;
+              /** Format: uuid */
+              id: string;
+              mime: 'video/mp4' | 'video/webm';
+              sizeBytes: number;
+              title: string;
+              /** Format: date-time */
+              uploadedAt: string;
+              uploadedBy: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Modifier les informations d’une vidéo */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            audience?: (
+              | 'tous'
+              | 'national-admin'
+              | 'account-admin'
+              | 'territorial-referent'
+              | 'regulator'
+              | 'osnp-operator'
+              | 'effecteur'
+              | 'structure-manager'
+              | 'coordinator'
+              | 'agency-reader'
+            )[];
+            description?: string;
+            durationSeconds?: number | null;
+            title?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              archived: boolean;
+              audience: (
+                | 'tous'
+                | 'national-admin'
+                | 'account-admin'
+                | 'territorial-referent'
+                | 'regulator'
+                | 'osnp-operator'
+                | 'effecteur'
+                | 'structure-manager'
+                | 'coordinator'
+                | 'agency-reader'
+              )[];
+              captionsUrl: string | null;
+              contentUrl: string;
+              description: string;
+              durationSeconds: number | null;
+              hasCaptions: boolean;
+              /** Format: uuid */
+              id: string;
+              mime: 'video/mp4' | 'video/webm';
+              sizeBytes: number;
+              title: string;
+              /** Format: date-time */
+              uploadedAt: string;
+              uploadedBy: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/training/videos/{id}/archive': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Archiver une vidéo : elle disparaît des listes, son fichier est conservé, elle peut être restaurée */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              archived: boolean;
+              audience: (
+                | 'tous'
+                | 'national-admin'
+                | 'account-admin'
+                | 'territorial-referent'
+                | 'regulator'
+                | 'osnp-operator'
+                | 'effecteur'
+                | 'structure-manager'
+                | 'coordinator'
+                | 'agency-reader'
+              )[];
+              captionsUrl: string | null;
+              contentUrl: string;
+              description: string;
+              durationSeconds: number | null;
+              hasCaptions: boolean;
+              /** Format: uuid */
+              id: string;
+              mime: 'video/mp4' | 'video/webm';
+              sizeBytes: number;
+              title: string;
+              /** Format: date-time */
+              uploadedAt: string;
+              uploadedBy: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/training/videos/{id}/captions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Sous-titres d’une vidéo (WebVTT) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    /** Joindre des sous-titres français (fichier WebVTT, corps text/vtt) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'text/vtt': string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              archived: boolean;
+              audience: (
+                | 'tous'
+                | 'national-admin'
+                | 'account-admin'
+                | 'territorial-referent'
+                | 'regulator'
+                | 'osnp-operator'
+                | 'effecteur'
+                | 'structure-manager'
+                | 'coordinator'
+                | 'agency-reader'
+              )[];
+              captionsUrl: string | null;
+              contentUrl: string;
+              description: string;
+              durationSeconds: number | null;
+              hasCaptions: boolean;
+              /** Format: uuid */
+              id: string;
+              mime: 'video/mp4' | 'video/webm';
+              sizeBytes: number;
+              title: string;
+              /** Format: date-time */
+              uploadedAt: string;
+              uploadedBy: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Retirer les sous-titres d’une vidéo */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              archived: boolean;
+              audience: (
+                | 'tous'
+                | 'national-admin'
+                | 'account-admin'
+                | 'territorial-referent'
+                | 'regulator'
+                | 'osnp-operator'
+                | 'effecteur'
+                | 'structure-manager'
+                | 'coordinator'
+                | 'agency-reader'
+              )[];
+              captionsUrl: string | null;
+              contentUrl: string;
+              description: string;
+              durationSeconds: number | null;
+              hasCaptions: boolean;
+              /** Format: uuid */
+              id: string;
+              mime: 'video/mp4' | 'video/webm';
+              sizeBytes: number;
+              title: string;
+              /** Format: date-time */
+              uploadedAt: string;
+              uploadedBy: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/training/videos/{id}/content': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Le fichier d’une vidéo, par plages d’octets (Range : 206, 416 hors du fichier) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    /** Le fichier d’une vidéo, par plages d’octets (Range : 206, 416 hors du fichier) */
+    head: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    patch?: never;
+    trace?: never;
+  };
+  '/api/training/videos/{id}/restore': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Restaurer une vidéo archivée */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              archived: boolean;
+              audience: (
+                | 'tous'
+                | 'national-admin'
+                | 'account-admin'
+                | 'territorial-referent'
+                | 'regulator'
+                | 'osnp-operator'
+                | 'effecteur'
+                | 'structure-manager'
+                | 'coordinator'
+                | 'agency-reader'
+              )[];
+              captionsUrl: string | null;
+              contentUrl: string;
+              description: string;
+              durationSeconds: number | null;
+              hasCaptions: boolean;
+              /** Format: uuid */
+              id: string;
+              mime: 'video/mp4' | 'video/webm';
+              sizeBytes: number;
+              title: string;
+              /** Format: date-time */
+              uploadedAt: string;
+              uploadedBy: string;
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
