@@ -18,6 +18,8 @@ export interface Config {
   bodyLimit: number;
   /** Requests per minute and client address before 429. */
   rateLimitPerMinute: number;
+  /** Login-type requests (password, code, reset) per minute and client address: brute force is slowed here. */
+  loginRateLimitPerMinute: number;
   trustProxy: boolean;
   /** Seconds given to in-flight requests on SIGTERM before the process exits anyway. */
   shutdownGraceSeconds: number;
@@ -96,6 +98,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const demo = boolean(env, 'MAILLAGE_DEMO', nodeEnv !== 'production', problems);
   const bodyLimit = integer(env, 'MAILLAGE_BODY_LIMIT', 1_048_576, 1024, 100 * 1_048_576, problems);
   const rateLimitPerMinute = integer(env, 'MAILLAGE_RATE_LIMIT', 1200, 1, 1_000_000, problems);
+  const loginRateLimitPerMinute = integer(env, 'MAILLAGE_LOGIN_RATE_LIMIT', 20, 1, 100_000, problems);
   const trustProxy = boolean(env, 'MAILLAGE_TRUST_PROXY', false, problems);
   const shutdownGraceSeconds = integer(env, 'MAILLAGE_SHUTDOWN_GRACE', 10, 1, 600, problems);
   const sessionIdleMinutes = integer(env, 'MAILLAGE_SESSION_IDLE_MINUTES', 120, 1, 24 * 60, problems);
@@ -139,6 +142,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     demo,
     bodyLimit,
     rateLimitPerMinute,
+    loginRateLimitPerMinute,
     trustProxy,
     shutdownGraceSeconds,
     sessionIdleMinutes,

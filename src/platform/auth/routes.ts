@@ -52,7 +52,7 @@ export const authRoutes: ModuleRoutes = async (app, { deps }) => {
   app.post(
     '/login',
     {
-      config: { rateLimit: { max: 20, timeWindow: 60_000 } },
+      config: { rateLimit: { max: config.loginRateLimitPerMinute, timeWindow: 60_000 } },
       schema: {
         tags: ['comptes'],
         summary: 'Connexion par adresse e-mail et mot de passe',
@@ -120,7 +120,7 @@ export const authRoutes: ModuleRoutes = async (app, { deps }) => {
   app.post(
     '/password-reset',
     {
-      config: { rateLimit: { max: 10, timeWindow: 60_000 } },
+      config: { rateLimit: { max: Math.max(1, Math.ceil(config.loginRateLimitPerMinute / 2)), timeWindow: 60_000 } },
       schema: {
         tags: ['comptes'],
         summary: 'Demande d’un lien de réinitialisation du mot de passe (même réponse que l’adresse existe ou non)',
@@ -141,7 +141,7 @@ export const authRoutes: ModuleRoutes = async (app, { deps }) => {
   app.post(
     '/password-reset/complete',
     {
-      config: { rateLimit: { max: 10, timeWindow: 60_000 } },
+      config: { rateLimit: { max: Math.max(1, Math.ceil(config.loginRateLimitPerMinute / 2)), timeWindow: 60_000 } },
       schema: {
         tags: ['comptes'],
         summary: 'Nouveau mot de passe à partir d’un lien de réinitialisation (usage unique)',
@@ -182,7 +182,7 @@ export const authRoutes: ModuleRoutes = async (app, { deps }) => {
   app.post(
     '/second-factor/verify',
     {
-      config: { rateLimit: { max: 20, timeWindow: 60_000 } },
+      config: { rateLimit: { max: config.loginRateLimitPerMinute, timeWindow: 60_000 } },
       schema: {
         tags: ['comptes'],
         summary: 'Saisir le code à 6 chiffres (connexion, ou confirmation d’une nouvelle application)',

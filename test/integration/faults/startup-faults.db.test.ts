@@ -245,6 +245,37 @@ describe(
           /^Erreur : Impossible de joindre PostgreSQL à .+ : authentification refusée \(utilisateur ou mot de passe\)\.$/,
         );
       });
+
+      test('without a superuser, db migrate says earthdistance needs one and applies nothing', async () => {
+        // A fresh database owned by a role that is not a superuser: PostgreSQL 15 lets it create the trusted
+        // extensions (pg_trgm, unaccent, cube, btree_gist) but not earthdistance.
+        const url = await createDatabase();
+        const database = new URL(url).pathname.slice(1);
+        const role = `maillage_nosuper_${Date.now().toString(36)}`;
+        await query(url, `create role ${role} login`);
+        try {
+          await query(url, `alter database ${database} owner to ${role}`);
+          const asRole = new URL(url);
+          asRole.username = role;
+          const result = await cli(['db', 'migrate'], baseEnv({ DATABASE_URL: asRole.toString() }));
+          expect(result.code).not.toBe(0);
+          expect(expectOneErrorLine(result)).toMatch(
+            /^Erreur : L’extension PostgreSQL « earthdistance » manque et seul un superutilisateur peut la créer .* Aucune migration n’a été appliquée\.$/,
+          );
+          // Kysely creates its bookkeeping tables first; no migration is recorded and no table of ours exists.
+          const applied = await query<{ n: string }>(url, `select count(*) as n from maillage_migration`);
+          expect(Number(applied[0]!.n)).toBe(0);
+          const ours = await query<{ n: string }>(
+            url,
+            `select count(*) as n from pg_tables where tablename in ('commune', 'account', 'maillage_meta')`,
+          );
+          expect(Number(ours[0]!.n)).toBe(0);
+        } finally {
+          await query(url, `alter database ${database} owner to postgres`);
+          await query(url, `drop owned by ${role}`);
+          await query(url, `drop role ${role}`);
+        }
+      });
     }
   },
 );
