@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { cube } from '@electric-sql/pglite/contrib/cube';
 import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance';
@@ -65,6 +65,8 @@ export async function openPglite(
   if (pgdataDir !== undefined) checkPgdataVersion(pgdataDir);
   let pglite: PGlite;
   try {
+    // Loaded here, not at the top: its WebAssembly module costs ~150 ms that a PostgreSQL start does not need.
+    const { PGlite } = await import('@electric-sql/pglite');
     pglite = await PGlite.create({
       ...(pgdataDir !== undefined ? { dataDir: pgdataDir } : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),

@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 import type { Config } from '../../config.ts';
 import type { Executor } from '../../db/database.ts';
 import { inTransaction } from '../../db/transaction.ts';
@@ -44,7 +43,11 @@ export async function startTotpEnrolment(db: Executor, session: SessionRef): Pro
     });
   });
   const uri = otpauthUri(secret, state.email);
-  return { secret, otpauthUri: uri, qrCodeSvg: await QRCode.toString(uri, { type: 'svg', margin: 1 }) };
+  return {
+    secret,
+    otpauthUri: uri,
+    qrCodeSvg: await (await import('qrcode')).default.toString(uri, { type: 'svg', margin: 1 }),
+  };
 }
 
 /**

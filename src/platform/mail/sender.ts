@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Executor } from '../../db/database.ts';
 import { MAIL_MAX_ATTEMPTS, retryDelaySeconds } from './model.ts';
 import { claimDueMails, markMailFailed, markMailSent } from './store.ts';
@@ -24,18 +24,24 @@ export class MailSender {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = false;
-  readonly #transport: Transporter;
+  #transport: Promise<Transporter> | undefined;
 
   constructor(
     private readonly db: Executor,
     private readonly options: MailSenderOptions,
-  ) {
-    const timeout = options.timeoutMs ?? 15_000;
-    this.#transport = nodemailer.createTransport(options.smtpUrl, {
-      connectionTimeout: timeout,
-      greetingTimeout: timeout,
-      socketTimeout: timeout,
-    } as never);
+  ) {}
+
+  /** nodemailer is loaded on the first mail, not at start: most starts send nothing at once. */
+  #getTransport(): Promise<Transporter> {
+    const timeout = this.options.timeoutMs ?? 15_000;
+    this.#transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport(this.options.smtpUrl, {
+        connectionTimeout: timeout,
+        greetingTimeout: timeout,
+        socketTimeout: timeout,
+      } as never),
+    );
+    return this.#transport;
   }
 
   start(): void {
@@ -62,7 +68,9 @@ export class MailSender {
         if (batch.length === 0) return;
         for (const mail of batch) {
           try {
-            await this.#transport.sendMail({
+            await (
+              await this.#getTransport()
+            ).sendMail({
               from: this.options.from,
               to: mail.recipient,
               subject: mail.subject,
@@ -85,6 +93,6 @@ export class MailSender {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     await this.#running;
-    this.#transport.close();
+    if (this.#transport) (await this.#transport).close();
   }
 }
