@@ -158,6 +158,15 @@ const EXPECTATIONS: Record<string, Expectation> = {
       url: `/api/accounts/${ctx.effecteurAccountId}/grants/coordinator/${ctx.territoryId}`,
     }),
   },
+  'POST /api/accounts/import': {
+    who: { access: 'roles', roles: ['national-admin', 'account-admin'] },
+    call: () => ({
+      method: 'POST',
+      url: '/api/accounts/import',
+      headers: { 'content-type': 'text/csv' },
+      payload: 'email;profil;territoire\n',
+    }),
+  },
   'GET /api/accounts/enrolments': { who: { access: 'roles', roles: ['national-admin', 'account-admin'] } },
   'POST /api/accounts/:id/enrolment': {
     who: { access: 'roles', roles: ['national-admin', 'account-admin'] },

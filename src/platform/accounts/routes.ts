@@ -11,6 +11,7 @@ import {
   updateAccount,
 } from './administration.ts';
 import { decidePscEnrolment, listPscEnrolments } from '../auth/psc/service.ts';
+import { importAccountsCsv } from './bulk-import.ts';
 import { createAccount } from './service.ts';
 
 const RoleId = Type.Unsafe<Role>({ type: 'string', enum: [...ROLES], description: 'Profil' });
@@ -262,5 +263,41 @@ export const accountRoutes: ModuleRoutes = async (app, { deps }) => {
     },
     async (request) =>
       toJson(await decidePscEnrolment(db, request.actor, { accountId: request.params.id, ...request.body })),
+  );
+
+  // Spreadsheet exports arrive as CSV text; this parser exists only inside the accounts routes.
+  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 5 * 1_048_576 }, (_request, body, done) =>
+    done(null, body),
+  );
+
+  app.post(
+    '/import',
+    {
+      schema: {
+        tags: ['administration'],
+        summary: 'Créer des comptes en nombre depuis un fichier CSV (une invitation par compte créé)',
+        description:
+          'Corps text/csv, première ligne = noms des colonnes : email, nom affiché, prénom, nom, profil, territoire, ' +
+          'identifiant national. Chaque ligne est créée ou refusée seule ; la réponse donne le compte rendu ligne à ligne.',
+        consumes: ['text/csv'],
+        response: {
+          200: Type.Object({
+            created: Type.Integer(),
+            refused: Type.Integer(),
+            lines: Type.Array(
+              Type.Object({
+                line: Type.Integer(),
+                email: Type.String(),
+                outcome: Type.Union([Type.Literal('created'), Type.Literal('refused')]),
+                message: Type.Optional(Type.String()),
+                accountId: Type.Optional(Uuid),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) =>
+      importAccountsCsv(db, request.actor, String(request.body ?? ''), { publicUrl: config.publicUrl }),
   );
 };

@@ -6,9 +6,9 @@ import {
   decodeText,
   describeImportReport,
   parseCentroidFile,
-  splitFields,
   type CommunesGeoImportReport,
 } from './communes-geo-file.ts';
+import { splitFields } from '../csv.ts';
 
 const fixture = (name: string) => fs.readFileSync(path.join(import.meta.dirname, 'testing/fixtures', name));
 const utf8 = (text: string) => new TextEncoder().encode(text);

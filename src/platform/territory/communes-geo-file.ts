@@ -1,4 +1,5 @@
 import { INSEE_CODE } from './model.ts';
+import { splitFields } from '../csv.ts';
 
 /**
  * Reads an official commune-centroid file (IGN, ANCT, data.gouv.fr…): CSV with a header, `;`, `,` or tab
@@ -69,36 +70,6 @@ export function decodeText(bytes: Uint8Array): { text: string; encoding: Centroi
 function detectSeparator(header: string): CentroidFile['separator'] {
   const candidates = [';', ',', '\t'] as const;
   return [...candidates].sort((a, b) => splitFields(header, b).length - splitFields(header, a).length)[0]!;
-}
-
-/** One CSV line into fields; double quotes protect separators, "" is a quote inside quotes. */
-export function splitFields(line: string, separator: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') {
-        quoted = false;
-      } else {
-        field += ch;
-      }
-    } else if (ch === '"' && field.trim() === '') {
-      quoted = true;
-      field = '';
-    } else if (ch === separator) {
-      fields.push(field.trim());
-      field = '';
-    } else {
-      field += ch;
-    }
-  }
-  fields.push(field.trim());
-  return fields;
 }
 
 /** A decimal in either notation: 47.59 or 47,59 (a comma only when the separator is not one). */

@@ -240,6 +240,56 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/accounts/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Créer des comptes en nombre depuis un fichier CSV (une invitation par compte créé)
+     * @description Corps text/csv, première ligne = noms des colonnes : email, nom affiché, prénom, nom, profil, territoire, identifiant national. Chaque ligne est créée ou refusée seule ; la réponse donne le compte rendu ligne à ligne.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              created: number;
+              lines: {
+                /** Format: uuid */
+                accountId?: string;
+                email: string;
+                line: number;
+                message?: string;
+                outcome: 'created' | 'refused';
+              }[];
+              refused: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/accounts/usage': {
     parameters: {
       query?: never;
