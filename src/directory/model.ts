@@ -232,8 +232,8 @@ interface Lifecycle {
   updatedAt: Date;
 }
 
-export interface Professional extends Lifecycle {
-  id: string;
+/** What a professional is, as the directory stores it and imports write it. */
+export interface ProfessionalFields {
   nationalId: string;
   rpps: string | null;
   adeli: string | null;
@@ -247,6 +247,10 @@ export interface Professional extends Lifecycle {
   categoryLabel: string | null;
   specialtyCode: string | null;
   specialtyLabel: string | null;
+}
+
+export interface Professional extends Lifecycle, ProfessionalFields {
+  id: string;
 }
 
 export interface Structure extends Lifecycle {

@@ -8,6 +8,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import { inTransaction } from '../db/transaction.ts';
 import type {
+  ProfessionalFields,
   CoordinatesPrecision,
   DirectoryPlaceTable,
   DirectoryProfessionalTable,
@@ -42,22 +43,8 @@ interface Written {
   importId?: string | null;
 }
 
-export interface ProfessionalRecord extends Written {
-  /** idNat_PS, prefixed: the key professionals are upserted by. */
-  nationalId: string;
-  rpps: string | null;
-  adeli: string | null;
-  civility: string | null;
-  title: string | null;
-  familyName: string;
-  givenNames: string;
-  professionCode: string;
-  professionLabel: string;
-  categoryCode: string | null;
-  categoryLabel: string | null;
-  specialtyCode: string | null;
-  specialtyLabel: string | null;
-}
+/** A professional as an upsert writes it; `nationalId` (idNat_PS, prefixed) is the key. */
+export interface ProfessionalRecord extends Written, ProfessionalFields {}
 
 export interface StructureRecord extends Written {
   kind: StructureKind;

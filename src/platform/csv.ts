@@ -29,3 +29,15 @@ export function splitFields(line: string, separator: string): string[] {
   fields.push(field.trim());
   return fields;
 }
+
+/** A header name as compared: unaccented, lower-case, spaces, dashes and apostrophes as underscores, quotes off. */
+export function headerKey(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .trim()
+    .replace(/^"|"$/g, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s'’-]+/g, '_');
+}

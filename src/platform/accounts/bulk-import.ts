@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/database.ts';
 import { authorize } from '../access/guard.ts';
 import { ROLE_LABELS, ROLES, type Actor, type Role } from '../access/model.ts';
-import { splitFields } from '../csv.ts';
+import { headerKey, splitFields } from '../csv.ts';
 import { AppError } from '../errors.ts';
 import { listTerritories } from '../territory/service.ts';
 import { createAccount } from './service.ts';
@@ -30,15 +30,6 @@ const COLUMNS = {
   territory: ['territoire', 'territory'],
   nationalId: ['identifiant_national', 'rpps', 'idnat_ps', 'national_id'],
 } as const;
-
-function headerKey(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .trim()
-    .toLowerCase()
-    .replace(/[\s'’-]+/g, '_');
-}
 
 function roleFrom(value: string): Role | undefined {
   const key = headerKey(value);

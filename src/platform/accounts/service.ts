@@ -2,7 +2,7 @@ import type { Executor } from '../../db/database.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { assertAllowed } from '../access/check.ts';
 import { authorize } from '../access/guard.ts';
-import { ROLE_LABELS, type Actor, type Role } from '../access/model.ts';
+import type { Actor, Role } from '../access/model.ts';
 import { audit } from '../audit/service.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import type { Account } from './model.ts';
@@ -145,10 +145,6 @@ export async function getOwnAccount(db: Executor, actor: Actor): Promise<Account
     lastLoginAt: row.last_login_at,
     grants: grants.map((g) => ({ role: g.role as Role, territoryId: g.territory_id, territoryName: g.territory_name })),
   };
-}
-
-export function roleLabel(role: Role): string {
-  return ROLE_LABELS[role];
 }
 
 /** The accounts holding a role on these territories (for scoping what a territorial administrator sees). */

@@ -1,5 +1,5 @@
 import { INSEE_CODE } from './model.ts';
-import { splitFields } from '../csv.ts';
+import { headerKey, splitFields } from '../csv.ts';
 
 /**
  * Reads an official commune-centroid file (IGN, ANCT, data.gouv.fr…): CSV with a header, `;`, `,` or tab
@@ -44,17 +44,6 @@ export const CENTROID_COLUMNS = {
   latitude: ['latitude', 'lat', 'latitude_centre', 'y_latitude'],
   longitude: ['longitude', 'lon', 'lng', 'long', 'longitude_centre', 'x_longitude'],
 } as const;
-
-function headerKey(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .trim()
-    .replace(/^"|"$/g, '')
-    .trim()
-    .toLowerCase()
-    .replace(/[\s-]+/g, '_');
-}
 
 /** UTF-8 when the bytes are valid UTF-8 (a BOM is dropped), else ISO-8859-1, which any byte sequence is. */
 export function decodeText(bytes: Uint8Array): { text: string; encoding: CentroidFile['encoding'] } {
